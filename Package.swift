@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Erratum",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "erratum", targets: ["erratum"]),
+        .library(name: "ErratumCore", targets: ["ErratumCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // libcmark from the system (Debian: libcmark-dev). Only ErratumCore/Markdown imports it.
+        .systemLibrary(
+            name: "CMark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // The one Linux call Foundation does not offer: an atomic exchange of two folders.
+        .target(name: "CErratumSystem"),
+        .target(
+            name: "ErratumCore",
+            dependencies: [
+                "CMark",
+                "CErratumSystem",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "ErratumCommands",
+            dependencies: [
+                "ErratumCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "erratum", dependencies: ["ErratumCommands"]),
+        .testTarget(
+            name: "ErratumCoreTests",
+            dependencies: ["ErratumCore", "ErratumCommands"],
+            exclude: ["Fixtures"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

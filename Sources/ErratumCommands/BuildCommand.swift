@@ -1,0 +1,116 @@
+import ArgumentParser
+import ErratumCore
+import Foundation
+
+/// `erratum build`: the whole pipeline, from content to `Output/`.
+public struct BuildCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the error pages, server configs, offline site and coverage report.",
+        discussion: """
+        The output folder is replaced as a whole only when the build succeeds: a build that \
+        fails leaves the previous output exactly as it was.
+        """
+    )
+
+    @Option(name: .customLong("content"), help: ArgumentHelp(
+        "A content folder in MDN's layout (<locale>/<slug>/index.md); repeat for several.", valueName: "dir"))
+    var contentRoots: [String] = []
+
+    @Option(name: .customLong("templates"), help: ArgumentHelp("The templates folder.", valueName: "dir"))
+    var templatesRoot = "templates"
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("The output folder, replaced when the build succeeds.", valueName: "dir"))
+    var outputPath = "Output"
+
+    @Option(name: .customLong("errors-root"), help: ArgumentHelp(
+        "Where the error pages will live on the server, as written into the nginx and Apache configs (default: the absolute path of <output>/errors).",
+        valueName: "path"))
+    var errorsRoot: String?
+
+    @Option(help: ArgumentHelp("Status codes for the error pages, e.g. 404,503,507 (default: every code the strings describe).", valueName: "codes"))
+    var codes: String?
+
+    @Option(help: ArgumentHelp("Languages for the error pages, default first, e.g. en,fr,de (default: every strings file).", valueName: "tags"))
+    var languages: String?
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Flag(help: "Print only diagnostics, no summary.")
+    var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        if let codes {
+            _ = try parseCodes(codes)
+        }
+    }
+
+    public func run() throws {
+        let options = BuildOptions(
+            contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
+            templatesRoot: templatesRoot,
+            outputPath: outputPath,
+            errorsRoot: errorsRoot,
+            codes: try codes.map(parseCodes),
+            languages: languages.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+            strict: strict
+        )
+        let report: BuildReport
+        do {
+            report = try Builder(options: options).build()
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            let errors = error.diagnostics.filter { $0.severity == .error }.count
+            let warnings = error.diagnostics.count - errors
+            DiagnosticPrinter.printLine("build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"); \(outputPath) left as it was", toStandardError: true)
+            throw ExitCode.failure
+        }
+        DiagnosticPrinter.print(report.diagnostics)
+        if !quiet {
+            DiagnosticPrinter.printLine(BuildSummary.line(report, output: outputPath))
+        }
+    }
+
+    func parseCodes(_ text: String) throws -> [Int] {
+        var codes: Set<Int> = []
+        for item in text.split(separator: ",") {
+            let token = item.trimmingCharacters(in: .whitespaces).lowercased()
+            if token.count == 3, token.hasSuffix("xx"), let hundred = Int(token.prefix(1)) {
+                codes.formUnion(HTTPStatusRegistry.errors.map(\.code).filter { $0 / 100 == hundred })
+            } else if let code = Int(token), (400...599).contains(code) {
+                codes.insert(code)
+            } else {
+                throw ValidationError("'\(item)' is not an error status code (400–599) or a class such as 4xx")
+            }
+        }
+        return codes.sorted()
+    }
+}
+
+/// The one-line summary of a build.
+enum BuildSummary {
+    static func line(_ report: BuildReport, output: String) -> String {
+        let seconds = String(format: "%.2f", report.seconds)
+        return "built \(report.documents) document\(report.documents == 1 ? "" : "s") in \(report.locales) locale\(report.locales == 1 ? "" : "s"): "
+            + "\(report.pages) page\(report.pages == 1 ? "" : "s"), \(report.errorBodies) error bodies, "
+            + "\(report.serverConfigs) server config files, \(report.files) files in \(output)/; "
+            + "\(report.warnings) warning\(report.warnings == 1 ? "" : "s"); \(seconds) s"
+    }
+}
+
+/// Prints diagnostics the way editors and CI parse them.
+enum DiagnosticPrinter {
+    static func print(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            printLine(diagnostic.description, toStandardError: true)
+        }
+    }
+
+    static func printLine(_ line: String, toStandardError: Bool = false) {
+        let handle = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
+        handle.write(Data((line + "\n").utf8))
+    }
+}

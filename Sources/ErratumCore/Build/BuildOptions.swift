@@ -1,0 +1,60 @@
+/// Everything a build is told: where the inputs are, where the output goes, what to make.
+public struct BuildOptions: Sendable {
+    /// Content roots in MDN's layout (`<root>/<locale>/…/index.md`).
+    public var contentRoots: [String]
+    /// The templates folder (`*.mustache`, `strings/`, `site/erratum.css`).
+    public var templatesRoot: String
+    /// The output folder, replaced as a whole when the build succeeds.
+    public var outputPath: String
+    /// Where the error bodies will live on the server; nil means the absolute path of
+    /// `<output>/errors`.
+    public var errorsRoot: String?
+    /// Error codes to make; nil means every code the default language's strings describe.
+    public var codes: [Int]?
+    /// Languages for the error pages; nil means every strings file, English first.
+    public var languages: [String]?
+    /// The site reference links in error pages and offline pages point to for pages outside
+    /// the content.
+    public var liveBase: String
+    /// Whether warnings fail the build.
+    public var strict: Bool
+
+    /// Creates options; the defaults are the built-in `content/`, `templates/` and `Output/`.
+    public init(
+        contentRoots: [String] = ["content"], templatesRoot: String = "templates", outputPath: String = "Output",
+        errorsRoot: String? = nil, codes: [Int]? = nil, languages: [String]? = nil,
+        liveBase: String = "https://developer.mozilla.org", strict: Bool = false
+    ) {
+        self.contentRoots = contentRoots
+        self.templatesRoot = templatesRoot
+        self.outputPath = outputPath
+        self.errorsRoot = errorsRoot
+        self.codes = codes
+        self.languages = languages
+        self.liveBase = liveBase
+        self.strict = strict
+    }
+}
+
+/// What a successful build made.
+public struct BuildReport: Sendable {
+    /// Documents loaded.
+    public var documents: Int
+    /// Locales with at least one document.
+    public var locales: Int
+    /// Site pages written.
+    public var pages: Int
+    /// Error bodies written (codes × languages × formats).
+    public var errorBodies: Int
+    /// Server config files written (nginx, Apache, type-maps).
+    public var serverConfigs: Int
+    /// Every file written.
+    public var files: Int
+    /// Warnings and notes (a successful build has no errors).
+    public var diagnostics: [Diagnostic]
+    /// Wall-clock seconds.
+    public var seconds: Double
+
+    /// The number of warnings.
+    public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
+}

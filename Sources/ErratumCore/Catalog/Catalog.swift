@@ -1,0 +1,124 @@
+import Foundation
+
+/// Every document by locale and slug, with redirects and English inheritance applied.
+///
+/// The catalog answers the questions rendering asks: does this link's target exist, in
+/// which locale, and where did it move to.
+public struct Catalog: Sendable {
+    private var documents: [DocumentKey: Document] = [:]
+    /// Each locale's redirects.
+    public let redirects: [ContentLocale: Redirects]
+    /// Every document, sorted by locale then slug.
+    public private(set) var allDocuments: [Document] = []
+
+    /// The longest redirect chain followed before giving up (MDN flattens chains; loops happen).
+    static let maximumRedirectHops = 16
+
+    /// Builds the catalog: indexes the documents and gives translations the fields they
+    /// inherit from their English source (`page-type`, `spec-urls`, `browser-compat`,
+    /// `sidebar`, `status`).
+    public init(_ content: ContentSet) {
+        redirects = content.redirects
+        for document in content.documents { documents[document.id] = document }
+        var inherited: [Document] = []
+        for document in content.documents {
+            var document = document
+            if document.locale != .english, let source = englishSource(of: document) {
+                let english = source.frontMatter
+                document.frontMatter.pageType = english.pageType ?? document.frontMatter.pageType
+                document.frontMatter.specURLs = english.specURLs.isEmpty ? document.frontMatter.specURLs : english.specURLs
+                document.frontMatter.browserCompat = english.browserCompat.isEmpty
+                    ? document.frontMatter.browserCompat : english.browserCompat
+                document.frontMatter.sidebar = english.sidebar ?? document.frontMatter.sidebar
+                document.frontMatter.status = english.status.isEmpty ? document.frontMatter.status : english.status
+            }
+            inherited.append(document)
+        }
+        for document in inherited { documents[document.id] = document }
+        allDocuments = inherited
+    }
+
+    /// The document at `slug` in `locale`, without following redirects.
+    public func document(_ locale: ContentLocale, _ slug: String) -> Document? {
+        documents[DocumentKey(locale: locale, slug: slug)]
+    }
+
+    /// The English document a translation was made from: same slug, or where it moved to.
+    public func englishSource(of document: Document) -> Document? {
+        if case let .found(source, _) = resolve("/en-US/docs/\(document.slug)") { return source }
+        return nil
+    }
+
+    /// Every locale's version of a document (its translations and itself), English first.
+    public func translations(of document: Document) -> [Document] {
+        let englishSlug = englishSource(of: document)?.slug ?? document.slug
+        return documents.values
+            .filter { candidate in
+                candidate.slug.lowercased() == englishSlug.lowercased()
+                    || candidate.slug.lowercased() == document.slug.lowercased()
+            }
+            .sorted { $0.locale < $1.locale }
+    }
+
+    /// Resolves a site URL such as `/fr/docs/Web/HTTP/Status#x` the way MDN does: the page
+    /// itself, else its redirect (the locale's table, then the en-US table re-prefixed for
+    /// the locale), else the English page.
+    public func resolve(_ url: String) -> LinkResolution {
+        let (path, fragment) = Self.split(url)
+        guard let (locale, _) = Self.parseDocsPath(path) else { return .notDocs }
+
+        var current = path
+        var seen: Set<String> = []
+        for _ in 0..<Self.maximumRedirectHops {
+            guard let (currentLocale, slug) = Self.parseDocsPath(current) else { return .notDocs }
+            if let document = document(currentLocale, slug) {
+                let leftLocale = currentLocale != locale && currentLocale == .english
+                return leftLocale ? .onlyInEnglish(document, fragment: fragment) : .found(document, fragment: fragment)
+            }
+            guard seen.insert(current.lowercased()).inserted, let next = redirect(current, locale: currentLocale) else { break }
+            current = next
+        }
+        // Not in the page's locale at all: MDN links to the English page and marks it.
+        if locale != .english, let (_, slug) = Self.parseDocsPath(current),
+           case let .found(english, _) = resolve("/en-US/docs/\(slug)") {
+            return .onlyInEnglish(english, fragment: fragment)
+        }
+        return .missing(url: current, fragment: fragment)
+    }
+
+    /// The redirect target of a path in a locale: its own table first, then English's.
+    private func redirect(_ path: String, locale: ContentLocale) -> String? {
+        if let target = redirects[locale]?.target(of: path) { return target }
+        guard locale != .english, let (_, slug) = Self.parseDocsPath(path),
+              let target = redirects[.english]?.target(of: "/en-US/docs/\(slug)"),
+              let (targetLocale, targetSlug) = Self.parseDocsPath(target), targetLocale == .english else { return nil }
+        return "/\(locale.tag)/docs/\(targetSlug)"
+    }
+
+    /// Splits `path#fragment`.
+    static func split(_ url: String) -> (path: String, fragment: String?) {
+        guard let hash = url.firstIndex(of: "#") else { return (url, nil) }
+        return (String(url[..<hash]), String(url[url.index(after: hash)...]))
+    }
+
+    /// Reads `/<locale>/docs/<slug>` into its parts.
+    static func parseDocsPath(_ path: String) -> (ContentLocale, String)? {
+        guard path.hasPrefix("/") else { return nil }
+        let pieces = path.dropFirst().split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard pieces.count == 3, pieces[1] == "docs", !pieces[0].isEmpty, !pieces[2].isEmpty else { return nil }
+        let slug = pieces[2].hasSuffix("/") ? String(pieces[2].dropLast()) : String(pieces[2])
+        return (ContentLocale(tag: String(pieces[0])), slug)
+    }
+}
+
+/// Where a link to a docs URL leads.
+public enum LinkResolution: Sendable {
+    /// The page exists in the requested locale (directly or through redirects).
+    case found(Document, fragment: String?)
+    /// The page exists only in English; MDN links there with class `only-in-en-us`.
+    case onlyInEnglish(Document, fragment: String?)
+    /// No page exists; `url` is where the redirects led.
+    case missing(url: String, fragment: String?)
+    /// Not a `/<locale>/docs/…` URL.
+    case notDocs
+}

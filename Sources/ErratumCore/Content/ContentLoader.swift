@@ -1,0 +1,117 @@
+import Foundation
+
+/// Reads MDN-layout content roots: `<root>/<locale>/<slug, lower-cased>/index.md` plus each
+/// locale's `_redirects.txt`.
+///
+/// Loading never stops at the first bad file: every file is read, and the problems come back
+/// together so that one run shows them all.
+public struct ContentLoader: Sendable {
+    /// The content roots, in the order given; a locale may appear in only one of them.
+    public var roots: [String]
+
+    /// Creates a loader for the given roots.
+    public init(roots: [String]) { self.roots = roots }
+
+    /// Loads every document and redirect table.
+    ///
+    /// - Returns: the content and the diagnostics found while reading it. Documents with errors
+    ///   are left out of the content; the caller decides whether errors stop the build.
+    /// - Throws: `DiagnosticError` when a root does not exist.
+    public func load() throws(DiagnosticError) -> (ContentSet, [Diagnostic]) {
+        var documents: [DocumentKey: Document] = [:]
+        var redirects: [ContentLocale: Redirects] = [:]
+        var diagnostics: [Diagnostic] = []
+        let fileManager = FileManager.default
+
+        for root in roots {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DiagnosticError(.sourceIO, "content folder '\(root)' does not exist")
+            }
+            for localeFolder in Self.localeFolders(in: root) {
+                let locale = ContentLocale(tag: localeFolder)
+                let localeRoot = root.appendingPathComponent(localeFolder)
+
+                let redirectsPath = localeRoot.appendingPathComponent("_redirects.txt")
+                if fileManager.fileExists(atPath: redirectsPath) {
+                    do {
+                        let text = try SourceText.read(redirectsPath)
+                        let (table, problems) = Redirects.parse(text, path: redirectsPath)
+                        var merged = redirects[locale] ?? Redirects()
+                        for entry in table.entries { merged.add(from: entry.from, to: entry.to) }
+                        redirects[locale] = merged
+                        diagnostics += problems
+                    } catch {
+                        diagnostics += error.diagnostics
+                    }
+                }
+
+                for relative in Self.indexFiles(under: localeRoot) {
+                    let path = localeRoot.appendingPathComponent(relative)
+                    do {
+                        let text = try SourceText.read(path)
+                        let parsed = try FrontMatterParser(path: path).parse(text)
+                        diagnostics += parsed.warnings
+                        let document = Document(locale: locale, frontMatter: parsed.frontMatter,
+                                                body: parsed.body, bodyLine: parsed.bodyLine, path: path)
+                        let folder = String(relative.dropLast("/index.md".count))
+                        if Self.folder(forSlug: document.slug) != folder {
+                            diagnostics.append(Diagnostic(
+                                .warning, .slugPath,
+                                "slug '\(document.slug)' belongs in folder '\(Self.folder(forSlug: document.slug))', not '\(folder)'",
+                                at: SourceLocation(file: path, line: 1, column: 1)))
+                        }
+                        if let existing = documents[document.id] {
+                            diagnostics.append(Diagnostic(
+                                .error, .duplicateSlug,
+                                "slug '\(document.slug)' in \(locale) is also used by \(existing.path)",
+                                at: SourceLocation(file: path, line: 1, column: 1)))
+                        } else {
+                            documents[document.id] = document
+                        }
+                    } catch {
+                        diagnostics += error.diagnostics
+                    }
+                }
+            }
+        }
+        let sorted = documents.values.sorted { $0.id < $1.id }
+        return (ContentSet(documents: sorted, redirects: redirects), diagnostics.sorted())
+    }
+
+    /// MDN's rule for the folder of a slug: lower case, with characters that are unsafe in
+    /// file names spelled out.
+    public static func folder(forSlug slug: String) -> String {
+        slug.lowercased()
+            .replacingOccurrences(of: "*", with: "_star_")
+            .replacingOccurrences(of: "::", with: "_doublecolon_")
+            .replacingOccurrences(of: ":", with: "_colon_")
+            .replacingOccurrences(of: "?", with: "_question_")
+    }
+
+    /// Sub-folders of a root whose names look like locale tags (`en-us`, `fr`, `zh-cn`).
+    static func localeFolders(in root: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { name in
+            let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+            guard let language = parts.first, (2...3).contains(language.count),
+                  language.allSatisfy({ $0.isASCII && $0.isLowercase }) else { return false }
+            var isDirectory: ObjCBool = false
+            return parts.dropFirst().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }
+                && FileManager.default.fileExists(atPath: root.appendingPathComponent(name), isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+    }
+
+    /// Paths of every `index.md` below a folder, relative to it, sorted.
+    static func indexFiles(under folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative == "index.md" || relative.hasSuffix("/index.md") {
+                found.append(relative)
+            }
+        }
+        return found.filter { $0 != "index.md" }.sorted()
+    }
+}

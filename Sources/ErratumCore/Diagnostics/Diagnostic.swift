@@ -1,0 +1,133 @@
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case note
+    case warning
+    case error
+
+    private var rank: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A position in a source file: 1-based line and column (columns count Unicode scalars).
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The file as the user named it (a path relative to the working folder when possible).
+    public var file: String
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based column, in Unicode scalars.
+    public var column: Int
+
+    /// Creates a location.
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+    }
+}
+
+/// A stable identifier for a kind of diagnostic, printed in brackets after the message.
+///
+/// Codes never change once published: editors, CI filters and `--strict` rules match on them.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var rawValue: String
+    /// Creates a code from its printed form.
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The front matter is missing, not closed, or not valid YAML.
+    public static let frontMatter = Self(rawValue: "front-matter")
+    /// A front-matter value has the wrong type, or a required key is missing.
+    public static let frontMatterType = Self(rawValue: "front-matter-type")
+    /// A front-matter key Erratum and MDN do not know (often a typo such as `ln10:`).
+    public static let unknownKey = Self(rawValue: "unknown-front-matter-key")
+    /// A source file is not valid UTF-8 or cannot be read.
+    public static let sourceIO = Self(rawValue: "source-io")
+    /// Two documents claim the same locale and slug.
+    public static let duplicateSlug = Self(rawValue: "duplicate-slug")
+    /// A document's folder does not match its slug.
+    public static let slugPath = Self(rawValue: "slug-path-mismatch")
+    /// A line of `_redirects.txt` is malformed.
+    public static let redirects = Self(rawValue: "redirects")
+    /// A macro Erratum does not implement.
+    public static let unknownMacro = Self(rawValue: "unknown-macro")
+    /// A macro call with the wrong number or type of arguments.
+    public static let macroArguments = Self(rawValue: "macro-arguments")
+    /// A macro call that is never closed with `}}`.
+    public static let macroSyntax = Self(rawValue: "macro-syntax")
+    /// A template that does not parse or is missing.
+    public static let template = Self(rawValue: "template")
+    /// A UI strings file that is malformed or lacks a key.
+    public static let strings = Self(rawValue: "strings")
+    /// Writing the output failed.
+    public static let outputIO = Self(rawValue: "output-io")
+    /// A command-line setting that cannot work.
+    public static let usage = Self(rawValue: "usage")
+}
+
+/// One finding about the input: what is wrong, where, and how serious it is.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// How serious it is; errors fail the build.
+    public var severity: Severity
+    /// The stable code printed in brackets.
+    public var code: DiagnosticCode
+    /// A sentence a user can act on.
+    public var message: String
+    /// Where the problem is, when it lies in a file.
+    public var location: SourceLocation?
+
+    /// Creates a diagnostic.
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation? = nil) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.location = location
+    }
+
+    /// The form editors and CI parse: `path:line:col: severity: message [code]`.
+    public var description: String {
+        let prefix = location.map { "\($0): " } ?? ""
+        return "\(prefix)\(severity.rawValue): \(message) [\(code)]"
+    }
+}
+
+extension Diagnostic: Comparable {
+    /// Diagnostics sort by file and position, so output is stable whatever order the work ran in.
+    public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
+        switch (lhs.location, rhs.location) {
+        case let (l?, r?) where l != r: return l < r
+        case (nil, _?): return true
+        case (_?, nil): return false
+        default: return (lhs.code, lhs.message) < (rhs.code, rhs.message)
+        }
+    }
+}
+
+/// An error that carries the diagnostics explaining it.
+public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong; at least one has severity `error`.
+    public var diagnostics: [Diagnostic]
+
+    /// Wraps diagnostics into a throwable error.
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
+    /// Wraps one error-severity diagnostic.
+    public init(_ code: DiagnosticCode, _ message: String, at location: SourceLocation? = nil) {
+        self.diagnostics = [Diagnostic(.error, code, message, at: location)]
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

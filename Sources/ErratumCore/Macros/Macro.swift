@@ -1,0 +1,101 @@
+/// What a macro needs to know about the page it is expanded on.
+public struct MacroContext: Sendable {
+    /// The document being rendered (with inherited front matter).
+    public let document: Document
+    /// Every document, for link resolution.
+    public let catalog: Catalog
+    /// Writes links from this page.
+    public let links: LinkWriter
+    /// Localized words, by dotted key.
+    public let strings: StringsCatalog
+
+    /// Creates a context.
+    public init(document: Document, catalog: Catalog, links: LinkWriter, strings: StringsCatalog) {
+        self.document = document
+        self.catalog = catalog
+        self.links = links
+        self.strings = strings
+    }
+
+    /// A localized word for this page's locale, falling back to English, then to `fallback`.
+    public func word(_ key: String, _ fallback: String) -> String {
+        strings.text(key, locale: document.locale) ?? fallback
+    }
+}
+
+/// The HTML a macro expands to.
+public struct MacroOutput: Sendable, Hashable {
+    /// The HTML, exactly as MDN writes it.
+    public var html: String
+    /// Whether it is block content (a table, a banner), which replaces the paragraph it
+    /// stands alone in rather than sitting inside it.
+    public var isBlock: Bool
+
+    /// Creates an output.
+    public init(html: String, isBlock: Bool = false) {
+        self.html = html
+        self.isBlock = isBlock
+    }
+}
+
+/// Why a call could not be expanded; the message is shown with the call's position.
+public struct MacroError: Error, Sendable, Hashable {
+    /// A sentence naming the macro and what is wrong.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+}
+
+/// A KumaScript macro Erratum implements.
+public protocol Macro: Sendable {
+    /// The names it answers to, folded (lower case, `_` for `-`).
+    var names: [String] { get }
+    /// Expands one call.
+    ///
+    /// - Throws: `MacroError` for a call whose arguments cannot work (missing or wrong type).
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput
+}
+
+extension Macro {
+    /// The `index`th argument, required to be present and non-empty.
+    func required(_ call: MacroCall, _ index: Int, _ what: String) throws(MacroError) -> String {
+        guard let value = call.argument(index) else {
+            throw MacroError("\(call.name) needs \(what) as argument \(index + 1)")
+        }
+        return value
+    }
+
+    /// Fails when more arguments are given than the macro takes.
+    func expectAtMost(_ count: Int, _ call: MacroCall) throws(MacroError) {
+        guard call.arguments.count <= count else {
+            throw MacroError("\(call.name) takes at most \(count) argument\(count == 1 ? "" : "s"), found \(call.arguments.count)")
+        }
+    }
+}
+
+/// The macros Erratum knows, by folded name.
+public struct MacroRegistry: Sendable {
+    private var macros: [String: any Macro] = [:]
+
+    /// The registry with every built-in macro.
+    public static let standard = MacroRegistry([
+        HTTPStatusMacro(), GlossaryMacro(), SpecificationsMacro(), HTTPSidebarMacro(),
+    ])
+
+    /// Creates a registry from macros.
+    public init(_ macros: [any Macro]) {
+        for macro in macros {
+            for name in macro.names { self.macros[name] = macro }
+        }
+    }
+
+    /// The macro for a call, if known.
+    public func macro(for call: MacroCall) -> (any Macro)? {
+        macros[call.normalizedName]
+    }
+
+    /// The visible marker for a call no macro answers, in MDN's form.
+    public static func unsupported(_ call: MacroCall) -> MacroOutput {
+        MacroOutput(html: "<s>unsupported templ: \(HTMLText.escapeText(call.normalizedName))</s>")
+    }
+}

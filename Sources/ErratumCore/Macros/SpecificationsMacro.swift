@@ -1,0 +1,74 @@
+import Foundation
+
+/// `{{Specifications}}`: the table of specifications from the page's `spec-urls`, as MDN's
+/// reader sees it.
+struct SpecificationsMacro: Macro {
+    let names = ["specifications"]
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(1, call)
+        let urls = context.document.frontMatter.specURLs
+        guard !urls.isEmpty else {
+            let text = context.word("macros.no-specification", "No specification is listed for this feature.")
+            return MacroOutput(html: "<p>\(HTMLText.escapeText(text))</p>", isBlock: true)
+        }
+        let header = context.word("macros.specification", "Specification")
+        let unknown = context.word("macros.unknown-specification", "Unknown specification")
+        var rows = ""
+        for url in urls {
+            let (base, hash) = Catalog.split(url)
+            let title = SpecificationTitles.title(for: base) ?? unknown
+            var inner = HTMLText.escapeText(title)
+            if let hash, !hash.isEmpty { inner += "<br /># \(HTMLText.escapeText(hash))" }
+            rows += "<tr><td><a class=\"external\" href=\"\(HTMLText.escapeAttribute(url))\" rel=\"noopener\" target=\"_blank\">\(inner)</a></td></tr>"
+        }
+        let html = "<table class=\"standard-table\"><thead><tr><th scope=\"col\">\(HTMLText.escapeText(header))</th></tr></thead><tbody>\(rows)</tbody></table>"
+        return MacroOutput(html: html, isBlock: true)
+    }
+}
+
+/// Titles of the specifications MDN's HTTP pages cite, by URL without fragment.
+enum SpecificationTitles {
+    static func title(for url: String) -> String? {
+        var key = url.lowercased()
+        if key.hasSuffix("/") { key.removeLast() }
+        if key.hasSuffix(".html") { key.removeLast(5) }
+        for prefix in ["https://", "http://"] where key.hasPrefix(prefix) { key.removeFirst(prefix.count) }
+        if let rfc = rfcNumber(in: key) { return rfcTitles[rfc] }
+        return otherTitles[key]
+    }
+
+    /// `www.rfc-editor.org/rfc/rfc9110`, `datatracker.ietf.org/doc/html/rfc9110`,
+    /// `httpwg.org/specs/rfc9110` all name RFC 9110.
+    private static func rfcNumber(in key: String) -> Int? {
+        guard let range = key.range(of: "rfc", options: .backwards) else { return nil }
+        let digits = key[range.upperBound...].prefix { $0.isASCIIDigit }
+        guard !digits.isEmpty, key[range.upperBound...].count == digits.count else { return nil }
+        guard key.hasPrefix("www.rfc-editor.org/") || key.hasPrefix("rfc-editor.org/")
+            || key.hasPrefix("datatracker.ietf.org/") || key.hasPrefix("httpwg.org/")
+            || key.hasPrefix("tools.ietf.org/") else { return nil }
+        return Int(digits)
+    }
+
+    private static let rfcTitles: [Int: String] = [
+        2295: "Transparent Content Negotiation in HTTP",
+        2518: "HTTP Extensions for Distributed Authoring -- WEBDAV",
+        4918: "HTTP Extensions for Web Distributed Authoring and Versioning (WebDAV)",
+        5842: "Binding Extensions to Web Distributed Authoring and Versioning (WebDAV)",
+        6585: "Additional HTTP Status Codes",
+        7538: "The Hypertext Transfer Protocol Status Code 308 (Permanent Redirect)",
+        7725: "An HTTP Status Code to Report Legal Obstacles",
+        8297: "An HTTP Status Code for Indicating Hints",
+        8470: "Using Early Data in HTTP",
+        9110: "HTTP Semantics",
+        9111: "HTTP Caching",
+        9112: "HTTP/1.1",
+        9113: "HTTP/2",
+        9114: "HTTP/3",
+    ]
+
+    private static let otherTitles: [String: String] = [
+        "fetch.spec.whatwg.org": "Fetch Standard",
+        "html.spec.whatwg.org/multipage": "HTML Standard",
+    ]
+}

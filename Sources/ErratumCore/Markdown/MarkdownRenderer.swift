@@ -1,0 +1,186 @@
+import CMark
+import Foundation
+
+/// Renders CommonMark with libcmark and applies MDN's forms on cmark's tree: heading ids,
+/// code-example wrappers, and links rewritten by the caller.
+///
+/// This file is the only one that imports `CMark`. Every cmark object is freed in the
+/// function that creates it, and no C pointer leaves this type.
+public struct MarkdownRenderer: Sendable {
+    /// How one link destination should be written.
+    public struct LinkMarkup: Sendable, Hashable {
+        /// The new `href`; nil drops the attribute (MDN's `page-not-created` links).
+        public var href: String?
+        /// Attributes after `href`, in order (`class`, `data-href`, `title`…), unescaped.
+        public var attributes: [Attribute]
+
+        /// Creates link markup.
+        public init(href: String?, attributes: [Attribute] = []) {
+            self.href = href
+            self.attributes = attributes
+        }
+    }
+
+    /// One HTML attribute; the value is escaped when written.
+    public struct Attribute: Sendable, Hashable {
+        /// The attribute name.
+        public var name: String
+        /// The raw value.
+        public var value: String
+        /// Creates an attribute.
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// A heading as rendered, for the page's table of contents.
+    public struct Heading: Sendable, Hashable {
+        /// 1 to 6.
+        public var level: Int
+        /// The unique id given to it.
+        public var id: String
+        /// The heading's inner HTML (macro placeholders still in it).
+        public var html: String
+    }
+
+    /// The result of rendering one body.
+    public struct Output: Sendable {
+        /// The HTML.
+        public var html: String
+        /// Every heading, in order.
+        public var headings: [Heading]
+    }
+
+    /// Creates a renderer.
+    public init() {}
+
+    /// Renders Markdown to HTML with raw HTML kept.
+    ///
+    /// - Parameters:
+    ///   - markdown: the body, with macro calls already replaced by placeholders.
+    ///   - plainText: turns a heading's text (placeholders included) into the text its id is
+    ///     made from.
+    ///   - ids: the page's id set; headings claim their ids from it in document order.
+    ///   - link: how to write each link destination; nil leaves the link as written.
+    public func render(
+        _ markdown: String,
+        plainText: (String) -> String = { $0 },
+        ids: inout HeadingIDs,
+        link: (String) -> LinkMarkup? = { _ in nil }
+    ) -> Output {
+        let options = CMARK_OPT_UNSAFE
+        guard let root = markdown.withCString({ cmark_parse_document($0, markdown.utf8.count, options) }) else {
+            return Output(html: "", headings: [])
+        }
+        defer { cmark_node_free(root) }
+
+        var links: [OpaquePointer] = []
+        var codeBlocks: [OpaquePointer] = []
+        var headingNodes: [OpaquePointer] = []
+        if let iterator = cmark_iter_new(root) {
+            defer { cmark_iter_free(iterator) }
+            while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+                switch cmark_node_get_type(node) {
+                case CMARK_NODE_LINK: links.append(node)
+                case CMARK_NODE_CODE_BLOCK: codeBlocks.append(node)
+                case CMARK_NODE_HEADING: headingNodes.append(node)
+                default: break
+                }
+            }
+        }
+
+        for node in links {
+            rewriteLink(node, link)
+        }
+        for node in codeBlocks {
+            let info = string(cmark_node_get_fence_info(node))
+            let code = string(cmark_node_get_literal(node))
+            replace(node, withBlockHTML: CodeExample.html(info: info, code: code))
+        }
+        var headings: [Heading] = []
+        for node in headingNodes {
+            let level = Int(cmark_node_get_heading_level(node))
+            let inner = innerHTML(of: node, level: level)
+            let id = ids.claim(plainText(text(of: node)))
+            headings.append(Heading(level: level, id: id, html: inner))
+            replace(node, withBlockHTML: HeadingMarkup.html(level: level, id: id, inner: inner))
+        }
+
+        guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
+        defer { free(rendered) }
+        return Output(html: String(cString: rendered), headings: headings)
+    }
+
+    // MARK: Tree surgery
+
+    /// Rewrites one link: a new URL in place, or, when attributes change, raw `<a …>` and `</a>`
+    /// around the link's children.
+    private func rewriteLink(_ node: OpaquePointer, _ link: (String) -> LinkMarkup?) {
+        let url = string(cmark_node_get_url(node))
+        guard let markup = link(url) else { return }
+        let title = string(cmark_node_get_title(node))
+        if markup.attributes.isEmpty, let href = markup.href {
+            _ = href.withCString { cmark_node_set_url(node, $0) }
+            return
+        }
+        var attributes = markup.attributes
+        if !title.isEmpty { attributes.append(Attribute("title", title)) }
+        let open = HTMLText.startTag("a", href: markup.href, attributes: attributes)
+        guard let openNode = inlineHTML(open), let closeNode = inlineHTML("</a>") else { return }
+        cmark_node_insert_before(node, openNode)
+        while let child = cmark_node_first_child(node) {
+            cmark_node_unlink(child)
+            cmark_node_insert_before(node, child)
+        }
+        cmark_node_insert_before(node, closeNode)
+        cmark_node_unlink(node)
+        cmark_node_free(node)
+    }
+
+    private func inlineHTML(_ html: String) -> OpaquePointer? {
+        guard let node = cmark_node_new(CMARK_NODE_HTML_INLINE) else { return nil }
+        _ = html.withCString { cmark_node_set_literal(node, $0) }
+        return node
+    }
+
+    /// Replaces a block node by a raw HTML block holding `html`.
+    private func replace(_ node: OpaquePointer, withBlockHTML html: String) {
+        guard let block = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return }
+        _ = (html + "\n").withCString { cmark_node_set_literal(block, $0) }
+        cmark_node_replace(node, block)
+        cmark_node_free(node)
+    }
+
+    /// The HTML cmark gives a heading's content, without the `<hN>` tags around it.
+    private func innerHTML(of node: OpaquePointer, level: Int) -> String {
+        guard let rendered = cmark_render_html(node, CMARK_OPT_UNSAFE) else { return "" }
+        defer { free(rendered) }
+        var html = String(cString: rendered)
+        let open = "<h\(level)>", close = "</h\(level)>\n"
+        if html.hasPrefix(open) { html.removeFirst(open.count) }
+        if html.hasSuffix(close) { html.removeLast(close.count) }
+        return html
+    }
+
+    /// The text of a node as MDN collects it for ids: text and inline code, breaks as spaces.
+    private func text(of node: OpaquePointer) -> String {
+        var result = ""
+        guard let iterator = cmark_iter_new(node) else { return result }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: result += string(cmark_node_get_literal(child))
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: result += " "
+            default: break
+            }
+        }
+        return result
+    }
+
+    private func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+}

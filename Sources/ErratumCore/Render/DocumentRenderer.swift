@@ -1,0 +1,156 @@
+import Foundation
+
+/// One document rendered to HTML, with what the page around it needs.
+public struct RenderedDocument: Sendable {
+    /// The document (with inherited front matter).
+    public var document: Document
+    /// The body HTML.
+    public var html: String
+    /// The headings, in order, for the page's contents list.
+    public var headings: [MarkdownRenderer.Heading]
+    /// The sidebar the page asks for (front matter `sidebar:` or a sidebar macro).
+    public var sidebar: String?
+    /// Warnings found while rendering (unknown macros, bad arguments).
+    public var diagnostics: [Diagnostic]
+}
+
+/// Turns one document into HTML: macros out, cmark, macro HTML back in, MDN's ids and wrappers.
+///
+/// Documents render independently of each other, so this can run on many at once.
+public struct DocumentRenderer: Sendable {
+    /// Every document, for links and inheritance.
+    public let catalog: Catalog
+    /// Localized words for macros.
+    public let strings: StringsCatalog
+    /// The macros known.
+    public let macros: MacroRegistry
+    /// How links are written.
+    public let style: LinkStyle
+
+    /// Creates a renderer.
+    public init(catalog: Catalog, strings: StringsCatalog, macros: MacroRegistry = .standard, style: LinkStyle) {
+        self.catalog = catalog
+        self.strings = strings
+        self.macros = macros
+        self.style = style
+    }
+
+    /// Private-use characters bracket placeholders: cmark passes them through untouched, and
+    /// no real document contains them next to digits.
+    static let placeholderOpen: Character = "\u{E000}"
+    static let placeholderClose: Character = "\u{E001}"
+
+    /// Renders a document.
+    public func render(_ document: Document) -> RenderedDocument {
+        var diagnostics: [Diagnostic] = []
+        let notCreated = strings.text("macros.page-not-created", locale: document.locale)
+            ?? "This page has not been written yet."
+        let links = LinkWriter(catalog: catalog, page: document, style: style, notCreatedTitle: notCreated)
+        let context = MacroContext(document: document, catalog: catalog, links: links, strings: strings)
+
+        let parsed = MacroParser().parse(document.body)
+        for problem in parsed.problems {
+            diagnostics.append(Diagnostic(.warning, .macroSyntax, problem.message,
+                                          at: document.location(bodyLine: problem.line, column: problem.column)))
+        }
+
+        var outputs: [MacroOutput] = []
+        var sidebar = document.frontMatter.sidebar
+        for call in parsed.calls {
+            let location = document.location(bodyLine: call.line, column: call.column)
+            guard let macro = macros.macro(for: call) else {
+                diagnostics.append(Diagnostic(.warning, .unknownMacro, "unknown macro '\(call.name)'", at: location))
+                outputs.append(MacroRegistry.unsupported(call))
+                continue
+            }
+            if call.normalizedName == "httpsidebar", sidebar == nil { sidebar = "http" }
+            do {
+                outputs.append(try macro.expand(call, in: context))
+            } catch {
+                diagnostics.append(Diagnostic(.warning, .macroArguments, error.message, at: location))
+                outputs.append(MacroOutput(html: "<s>\(HTMLText.escapeText(error.message))</s>"))
+            }
+        }
+
+        let markdown = Self.replacingCalls(in: document.body, calls: parsed.calls)
+        var ids = HeadingIDs()
+        let rendered = MarkdownRenderer().render(
+            markdown,
+            plainText: { Self.substitute(in: $0) { PlainText.of(html: outputs[$0].html) } },
+            ids: &ids,
+            link: { links.markup(for: $0) }
+        )
+        let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
+        let headings = rendered.headings.map { heading in
+            var heading = heading
+            heading.html = Self.substitute(in: heading.html) { outputs[$0].html }
+            return heading
+        }
+        return RenderedDocument(document: document, html: html, headings: headings, sidebar: sidebar,
+                                diagnostics: diagnostics)
+    }
+
+    /// The body with each call's source replaced by its placeholder.
+    static func replacingCalls(in body: String, calls: [MacroCall]) -> String {
+        guard !calls.isEmpty else { return body }
+        let bytes = Array(body.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var cursor = 0
+        for (index, call) in calls.enumerated() {
+            result += bytes[cursor..<call.range.lowerBound]
+            result += Array("\(placeholderOpen)\(index)\(placeholderClose)".utf8)
+            cursor = call.range.upperBound
+        }
+        result += bytes[cursor...]
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Replaces placeholders with `replacement(index)`.
+    static func substitute(in text: String, _ replacement: (Int) -> String) -> String {
+        guard text.contains(placeholderOpen) else { return text }
+        var result = ""
+        var index = text.startIndex
+        while let open = text[index...].firstIndex(of: placeholderOpen) {
+            result += text[index..<open]
+            guard let close = text[open...].firstIndex(of: placeholderClose),
+                  let number = Int(text[text.index(after: open)..<close]) else {
+                result.append(placeholderOpen)
+                index = text.index(after: open)
+                continue
+            }
+            result += replacement(number)
+            index = text.index(after: close)
+        }
+        return result + text[index...]
+    }
+
+    /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
+    /// paragraph (an empty one removes it).
+    static func substituteBlocks(in html: String, outputs: [MacroOutput]) -> String {
+        var html = html
+        for (index, output) in outputs.enumerated() where output.isBlock {
+            let paragraph = "<p>\(placeholderOpen)\(index)\(placeholderClose)</p>\n"
+            if let range = html.range(of: paragraph) {
+                html.replaceSubrange(range, with: output.html.isEmpty ? "" : output.html + "\n")
+            }
+        }
+        return substitute(in: html) { outputs[$0].html }
+    }
+}
+
+/// Text content of a small piece of HTML: tags dropped, the basic entities decoded.
+enum PlainText {
+    static func of(html: String) -> String {
+        var text = ""
+        var inTag = false
+        for character in html {
+            if character == "<" { inTag = true; continue }
+            if character == ">", inTag { inTag = false; continue }
+            if !inTag { text.append(character) }
+        }
+        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+}

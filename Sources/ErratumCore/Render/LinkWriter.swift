@@ -1,0 +1,131 @@
+/// How internal links are written.
+public enum LinkStyle: Sendable, Hashable {
+    /// As MDN serves them: absolute `/en-US/docs/…` URLs, and `page-not-created` links without
+    /// `href` for pages that do not exist. Golden tests compare this form with MDN's build.
+    case mdn
+    /// For the offline site: relative paths to `…/index.html` files, so the folder works from
+    /// `file://` and under any sub-path; pages outside the content set link to the live MDN
+    /// page at `liveBase`.
+    case offline(liveBase: String)
+}
+
+/// Turns MDN URLs into links for one page, resolving them through the catalog.
+public struct LinkWriter: Sendable {
+    /// The catalog links are resolved against.
+    public let catalog: Catalog
+    /// The page the links are written on.
+    public let page: Document
+    /// How links are written.
+    public let style: LinkStyle
+    /// The `title` MDN gives links to pages that do not exist (localized).
+    public let notCreatedTitle: String
+
+    /// Creates a writer for links on `page`.
+    public init(catalog: Catalog, page: Document, style: LinkStyle, notCreatedTitle: String) {
+        self.catalog = catalog
+        self.page = page
+        self.style = style
+        self.notCreatedTitle = notCreatedTitle
+    }
+
+    /// A complete `<a>` element for an MDN URL with the given inner HTML, as MDN's link macros
+    /// write it.
+    public func anchor(_ url: String, innerHTML: String) -> String {
+        let markup = self.markup(for: url) ?? MarkdownRenderer.LinkMarkup(href: url)
+        return HTMLText.startTag("a", href: markup.href, attributes: markup.attributes) + innerHTML + "</a>"
+    }
+
+    /// How a link destination written in Markdown should be rendered; nil leaves it as written
+    /// (external links, same-page anchors, other schemes).
+    public func markup(for destination: String) -> MarkdownRenderer.LinkMarkup? {
+        guard let url = absoluteDocsURL(destination) else { return nil }
+        switch catalog.resolve(url) {
+        case let .found(document, fragment):
+            return MarkdownRenderer.LinkMarkup(href: href(to: document, fragment: fragment))
+        case let .onlyInEnglish(document, fragment):
+            return MarkdownRenderer.LinkMarkup(href: href(to: document, fragment: fragment),
+                                               attributes: [.init("class", "only-in-en-us")])
+        case let .missing(target, fragment):
+            let full = target + (fragment.map { "#\($0)" } ?? "")
+            switch style {
+            case .mdn:
+                return MarkdownRenderer.LinkMarkup(href: nil, attributes: [
+                    .init("class", "page-not-created"), .init("data-href", full), .init("title", notCreatedTitle),
+                ])
+            case let .offline(liveBase):
+                return MarkdownRenderer.LinkMarkup(href: liveBase + full, attributes: [.init("class", "external")])
+            }
+        case .notDocs:
+            return nil
+        }
+    }
+
+    /// The href of another document from this page, with an optional fragment.
+    public func href(to document: Document, fragment: String? = nil) -> String {
+        let suffix = fragment.map { "#\($0)" } ?? ""
+        switch style {
+        case .mdn:
+            return document.url + suffix
+        case .offline:
+            return SitePaths.relative(from: SitePaths.folder(of: page), to: SitePaths.file(of: document)) + suffix
+        }
+    }
+
+    /// `/xx/docs/…` URLs as written, or resolved against the page for relative ones; nil for
+    /// anything that is not a docs page.
+    private func absoluteDocsURL(_ destination: String) -> String? {
+        if destination.hasPrefix("/") {
+            return destination.contains("/docs/") ? destination : nil
+        }
+        // Relative paths such as `../413` are resolved against the page's own URL.
+        guard !destination.isEmpty, !destination.hasPrefix("#"), !destination.contains(":") else { return nil }
+        var parts = page.url.split(separator: "/").map(String.init)
+        let (path, fragment) = Catalog.split(destination)
+        for piece in path.split(separator: "/", omittingEmptySubsequences: false) {
+            switch piece {
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            case ".", "": continue
+            default: parts.append(String(piece))
+            }
+        }
+        return "/" + parts.joined(separator: "/") + (fragment.map { "#\($0)" } ?? "")
+    }
+}
+
+/// Where documents live in the offline site, relative to `Output/docs/`.
+public enum SitePaths {
+    /// The folder of a document's page: `en-US/docs/Web/HTTP/Reference/Status/507`.
+    public static func folder(of document: Document) -> [String] {
+        [document.locale.tag, "docs"] + document.slug.split(separator: "/").map(String.init)
+    }
+
+    /// The page file of a document, as path components.
+    public static func file(of document: Document) -> [String] {
+        folder(of: document) + ["index.html"]
+    }
+
+    /// A relative URL from a folder to a file, both given as components under the same root.
+    public static func relative(from folder: [String], to file: [String]) -> String {
+        var common = 0
+        while common < folder.count, common < file.count - 1, folder[common] == file[common] { common += 1 }
+        let ups = Array(repeating: "..", count: folder.count - common)
+        let downs = file[common...].map(encodeSegment)
+        let path = (ups + downs).joined(separator: "/")
+        // A first segment with a colon would read as a URL scheme (`:hover/index.html`).
+        return ups.isEmpty ? "./" + path : path
+    }
+
+    /// Percent-encodes the characters a path segment cannot hold literally.
+    static func encodeSegment(_ segment: String) -> String {
+        var result = ""
+        for scalar in segment.unicodeScalars {
+            switch scalar {
+            case "%", "#", "?", " ", "\"", "<", ">", "\\", "^", "`", "{", "|", "}":
+                result += "%" + String(scalar.value, radix: 16, uppercase: true)
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// nginx and Apache httpd configuration that serves the error bodies in the client's language
+/// and format while keeping the real status.
+///
+/// The files are meant to be included unchanged: `nginx/erratum-http.conf` in `http {}`,
+/// `nginx/erratum-server.conf` in each `server {}`, `apache/erratum.conf` at server or vhost
+/// level, and one type-map per code in `errors/` beside the language folders.
+public struct ServerConfigs: Sendable {
+    /// The URL prefix under which the servers serve the error bodies internally.
+    public static let urlPrefix = "/.erratum"
+
+    let settings: ErrorPageSettings
+    /// The absolute folder the error bodies live in on the server.
+    let errorsRoot: String
+
+    /// Creates the product.
+    public init(settings: ErrorPageSettings, errorsRoot: String) {
+        self.settings = settings
+        self.errorsRoot = errorsRoot
+    }
+
+    /// The config files and type-maps.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when a template is missing.
+    public func files(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+        let context = self.context()
+        var files = [
+            OutputFile(path: "nginx/erratum-http.conf", text: try templates.render("nginx/erratum-http.conf", context)),
+            OutputFile(path: "nginx/erratum-server.conf", text: try templates.render("nginx/erratum-server.conf", context)),
+            OutputFile(path: "apache/erratum.conf", text: try templates.render("apache/erratum.conf", context)),
+        ]
+        for code in context.codes {
+            files.append(OutputFile(path: "errors/\(code.code).var", text: try templates.render("apache/type-map.var", code)))
+        }
+        return files
+    }
+
+    func context() -> ServerConfigContext {
+        let languages = settings.languages.map {
+            ServerConfigContext.Language(tag: $0, isDefault: $0 == settings.defaultLanguage)
+        }
+        let codes = settings.codes.map { code in
+            ServerConfigContext.Code(code: code, variants: settings.languages.flatMap { language in
+                ErrorPages.Format.allCases.map { format in
+                    ServerConfigContext.Variant(uri: "\(language)/\(code)\(format.suffix)", type: format.mediaType,
+                                                language: language, quality: format == .html ? "1.0" : "0.9")
+                }
+            })
+        }
+        return ServerConfigContext(
+            errorsRoot: errorsRoot,
+            prefix: Self.urlPrefix,
+            defaultLanguage: settings.defaultLanguage,
+            languages: languages,
+            languageAlternatives: settings.languages.map { $0.replacingOccurrences(of: "-", with: "\\-") }.joined(separator: "|"),
+            languagePriority: settings.languages.joined(separator: " "),
+            codes: codes
+        )
+    }
+}
+
+/// What the server config templates see.
+struct ServerConfigContext: Sendable {
+    struct Language: Sendable {
+        let tag: String
+        let isDefault: Bool
+    }
+
+    struct Variant: Sendable {
+        let uri: String
+        let type: String
+        let language: String
+        let quality: String
+    }
+
+    struct Code: Sendable {
+        let code: Int
+        let variants: [Variant]
+    }
+
+    let errorsRoot: String
+    let prefix: String
+    let defaultLanguage: String
+    let languages: [Language]
+    /// `en|fr|de`, for a regular expression.
+    let languageAlternatives: String
+    let languagePriority: String
+    let codes: [Code]
+}

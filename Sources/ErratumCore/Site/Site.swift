@@ -1,0 +1,140 @@
+/// The offline reference site: one page per document under `docs/<locale>/docs/<slug>/`,
+/// every link relative, plus the shared stylesheet.
+public struct Site: Sendable {
+    /// Where the stylesheet is written, relative to `docs/`.
+    static let stylesheet = ["static", "erratum.css"]
+
+    let catalog: Catalog
+    let strings: StringsCatalog
+
+    /// Creates the product.
+    public init(catalog: Catalog, strings: StringsCatalog) {
+        self.catalog = catalog
+        self.strings = strings
+    }
+
+    /// The site's files: every rendered page and the stylesheet.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when the page template or stylesheet is missing.
+    public func files(pages: [RenderedDocument], templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+        var files = [OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"),
+                                contents: try templates.asset("site/erratum.css"))]
+        for page in pages {
+            let context = pageContext(page)
+            let html = try templates.render("site/page.html", context)
+            files.append(OutputFile(path: "docs/" + SitePaths.file(of: page.document).joined(separator: "/"), text: html))
+        }
+        return files
+    }
+
+    private func pageContext(_ page: RenderedDocument) -> SitePageContext {
+        let document = page.document
+        let folder = SitePaths.folder(of: document)
+        let language = strings.language(for: document.locale)
+        func word(_ key: String, _ fallback: String) -> String {
+            strings.text(key, language: language) ?? fallback
+        }
+        func href(_ target: Document) -> String {
+            SitePaths.relative(from: folder, to: SitePaths.file(of: target))
+        }
+
+        let translations = catalog.translations(of: document)
+        let languages = translations.map { other in
+            SitePageContext.Language(
+                tag: other.locale.tag,
+                name: strings.text("language.name", language: strings.language(for: other.locale)) ?? other.locale.tag,
+                href: href(other),
+                current: other.locale == document.locale)
+        }
+
+        var notice: SitePageContext.Notice?
+        if document.locale != .english, let english = catalog.englishSource(of: document) {
+            notice = .init(text: word("site.translated-notice", "This page was translated from English."),
+                           linkText: word("site.original", "Read the original"), href: href(english))
+        }
+
+        // Breadcrumbs: each ancestor slug that is a page of this locale.
+        let parts = document.slug.split(separator: "/").map(String.init)
+        var breadcrumbs: [SitePageContext.Link] = []
+        for length in stride(from: 1, to: parts.count, by: 1) {
+            if let parent = catalog.document(document.locale, parts.prefix(length).joined(separator: "/")) {
+                breadcrumbs.append(.init(title: parent.frontMatter.shortTitle ?? parent.frontMatter.title, href: href(parent), current: false))
+            }
+        }
+        breadcrumbs.append(.init(title: document.frontMatter.shortTitle ?? document.frontMatter.title, href: "", current: true))
+
+        // The section tree: pages of this locale under the same two top slug segments.
+        let section = parts.prefix(2).joined(separator: "/").lowercased() + "/"
+        let sidebar = catalog.allDocuments
+            .filter { $0.locale == document.locale && ($0.slug.lowercased() + "/").hasPrefix(section) }
+            .map { SitePageContext.Link(title: $0.frontMatter.shortTitle ?? $0.frontMatter.title, href: href($0), current: $0.id == document.id) }
+
+        let toc = page.headings.filter { $0.level == 2 }.map {
+            SitePageContext.Link(title: PlainText.of(html: $0.html), href: "#" + $0.id, current: false)
+        }
+
+        return SitePageContext(
+            lang: document.locale.tag,
+            title: document.frontMatter.title,
+            content: page.html,
+            stylesheet: SitePaths.relative(from: folder, to: Self.stylesheet),
+            languages: languages.count > 1 ? languages : [],
+            notice: notice,
+            breadcrumbs: breadcrumbs,
+            sidebar: sidebar,
+            toc: toc,
+            source: document.path,
+            words: .init(
+                languages: word("site.languages", "Languages"),
+                onThisPage: word("site.on-this-page", "In this article"),
+                breadcrumbs: word("site.breadcrumbs", "Breadcrumbs"),
+                sidebar: word("site.sidebar", "Related pages"),
+                license: word("site.license", "Content by Mozilla Contributors, licensed under CC-BY-SA 2.5."),
+                source: word("site.source", "Source file")
+            )
+        )
+    }
+}
+
+/// What the page template sees.
+struct SitePageContext: Sendable {
+    struct Language: Sendable {
+        let tag: String
+        let name: String
+        let href: String
+        let current: Bool
+    }
+
+    struct Notice: Sendable {
+        let text: String
+        let linkText: String
+        let href: String
+    }
+
+    struct Link: Sendable {
+        let title: String
+        let href: String
+        let current: Bool
+    }
+
+    struct Words: Sendable {
+        let languages: String
+        let onThisPage: String
+        let breadcrumbs: String
+        let sidebar: String
+        let license: String
+        let source: String
+    }
+
+    let lang: String
+    let title: String
+    let content: String
+    let stylesheet: String
+    let languages: [Language]
+    let notice: Notice?
+    let breadcrumbs: [Link]
+    let sidebar: [Link]
+    let toc: [Link]
+    let source: String
+    let words: Words
+}

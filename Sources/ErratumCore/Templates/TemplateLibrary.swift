@@ -1,0 +1,105 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates under `templates/`, by name (`errors/page.html` for
+/// `templates/errors/page.html.mustache`), and the non-template assets beside them.
+///
+/// Code builds typed contexts; templates decide every byte of markup, JSON and config.
+public struct TemplateLibrary: Sendable {
+    /// The folder the templates came from.
+    public let root: String
+    private let library: MustacheLibrary
+    private let names: Set<String>
+
+    /// Loads every `*.mustache` file below `root`.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when the folder is missing or a template does not
+    ///   parse; the position is that of the parse error.
+    public init(root: String) throws(DiagnosticError) {
+        self.root = root
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DiagnosticError(.template, "templates folder '\(root)' does not exist")
+        }
+        Self.registerContentTypes
+        var library = MustacheLibrary()
+        var names: Set<String> = []
+        var problems: [Diagnostic] = []
+        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".mustache") }
+            .sorted()
+        for relative in files {
+            let path = root.appendingPathComponent(relative)
+            let name = String(relative.dropLast(".mustache".count))
+            do {
+                let text = try SourceText.read(path)
+                do {
+                    library.register(try MustacheTemplate(string: text), named: name)
+                    names.insert(name)
+                } catch let error as MustacheTemplate.ParserError {
+                    problems.append(Diagnostic(.error, .template, "template does not parse: \(error.error)",
+                                               at: SourceLocation(file: path, line: error.context.lineNumber,
+                                                                  column: error.context.columnNumber + 1)))
+                } catch {
+                    problems.append(Diagnostic(.error, .template, "template does not parse: \(error)",
+                                               at: SourceLocation(file: path, line: 1, column: 1)))
+                }
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        guard problems.isEmpty else { throw DiagnosticError(problems) }
+        self.library = library
+        self.names = names
+    }
+
+    /// Renders the named template with a context.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when no template has that name.
+    public func render(_ name: String, _ context: Any) throws(DiagnosticError) -> String {
+        guard names.contains(name), let output = library.render(context, withTemplate: name) else {
+            throw DiagnosticError(.template, "template '\(name).mustache' is missing from '\(root)'")
+        }
+        return output
+    }
+
+    /// The bytes of an asset (CSS, images) stored beside the templates.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when it is missing.
+    public func asset(_ relative: String) throws(DiagnosticError) -> Data {
+        let path = root.appendingPathComponent(relative)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DiagnosticError(.template, "asset '\(relative)' is missing from '\(root)'")
+        }
+        return data
+    }
+
+    /// Registers the `JSON` content type once, for `{{% CONTENT_TYPE: JSON}}` templates.
+    private static let registerContentTypes: Void = {
+        MustacheContentTypes.register(JSONContentType(), named: "JSON")
+    }()
+}
+
+/// Escapes values for the inside of a JSON string literal.
+struct JSONContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "<": result += "\\u003c" // safe to inline in HTML <script>
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,3 @@
+import ErratumCommands
+
+ErratumCommand.main()
