@@ -59,13 +59,13 @@ public struct ContentLoader: Sendable {
                             diagnostics.append(Diagnostic(
                                 .warning, .slugPath,
                                 "slug '\(document.slug)' belongs in folder '\(Self.folder(forSlug: document.slug))', not '\(folder)'",
-                                at: SourceLocation(file: path, line: 1, column: 1)))
+                                at: FileLocation(file: path, line: 1, column: 1)))
                         }
                         if let existing = documents[document.id] {
                             diagnostics.append(Diagnostic(
                                 .error, .duplicateSlug,
                                 "slug '\(document.slug)' in \(locale) is also used by \(existing.path)",
-                                at: SourceLocation(file: path, line: 1, column: 1)))
+                                at: FileLocation(file: path, line: 1, column: 1)))
                         } else {
                             documents[document.id] = document
                         }

@@ -33,8 +33,8 @@ public struct Document: Sendable, Identifiable {
     public var url: String { "/\(locale.tag)/docs/\(slug)" }
 
     /// Where a position inside `body` (0-based line within the body, 1-based column) is in the file.
-    public func location(bodyLine line: Int, column: Int) -> SourceLocation {
-        SourceLocation(file: path, line: bodyLine + line, column: column)
+    public func location(bodyLine line: Int, column: Int) -> FileLocation {
+        FileLocation(file: path, line: bodyLine + line, column: column)
     }
 }
 

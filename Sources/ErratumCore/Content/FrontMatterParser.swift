@@ -64,12 +64,12 @@ public struct FrontMatterParser: Sendable {
         return Parsed(frontMatter: frontMatter, body: body, bodyLine: closing + 2, warnings: decoder.warnings)
     }
 
-    func location(_ line: Int, _ column: Int) -> SourceLocation {
-        SourceLocation(file: path, line: line, column: column)
+    func location(_ line: Int, _ column: Int) -> FileLocation {
+        FileLocation(file: path, line: line, column: column)
     }
 
     /// YAML starts on the file's second line.
-    func location(yamlMark mark: Mark) -> SourceLocation {
+    func location(yamlMark mark: Mark) -> FileLocation {
         location(mark.line + 1, mark.column)
     }
 

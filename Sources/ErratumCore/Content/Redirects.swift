@@ -21,7 +21,7 @@ public struct Redirects: Sendable {
             let line = rawLine.trimmingTrailingSpaces
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            let location = SourceLocation(file: path, line: index + 1, column: 1)
+            let location = FileLocation(file: path, line: index + 1, column: 1)
             guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
                 problems.append(Diagnostic(.error, .redirects,
                                            "a redirect line must be 'FROM<TAB>TO', found \(fields.count) field(s)",

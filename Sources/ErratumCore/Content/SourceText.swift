@@ -9,7 +9,7 @@ enum SourceText {
     ///   the position given is that of the first invalid byte.
     static func read(_ path: String) throws(DiagnosticError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError(.sourceIO, "cannot read file", at: SourceLocation(file: path, line: 1, column: 1))
+            throw DiagnosticError(.sourceIO, "cannot read file", at: FileLocation(file: path, line: 1, column: 1))
         }
         return try decode(data, path: path)
     }
@@ -27,7 +27,7 @@ enum SourceText {
         return text
     }
 
-    private static func firstInvalidByte(in bytes: [UInt8], path: String) -> SourceLocation {
+    private static func firstInvalidByte(in bytes: [UInt8], path: String) -> FileLocation {
         var line = 1, column = 1, index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -37,7 +37,7 @@ enum SourceText {
             if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
             index += length
         }
-        return SourceLocation(file: path, line: line, column: column)
+        return FileLocation(file: path, line: line, column: column)
     }
 }
 

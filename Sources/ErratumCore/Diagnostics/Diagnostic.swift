@@ -16,7 +16,7 @@ public enum Severity: String, Sendable, Comparable, CaseIterable {
 }
 
 /// A position in a source file: 1-based line and column (columns count Unicode scalars).
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct FileLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file as the user named it (a path relative to the working folder when possible).
     public var file: String
     /// The 1-based line.
@@ -33,7 +33,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 
     public var description: String { "\(file):\(line):\(column)" }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: FileLocation, rhs: FileLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
 }
@@ -87,10 +87,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// A sentence a user can act on.
     public var message: String
     /// Where the problem is, when it lies in a file.
-    public var location: SourceLocation?
+    public var location: FileLocation?
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation? = nil) {
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: FileLocation? = nil) {
         self.severity = severity
         self.code = code
         self.message = message
@@ -125,7 +125,7 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 
     /// Wraps one error-severity diagnostic.
-    public init(_ code: DiagnosticCode, _ message: String, at location: SourceLocation? = nil) {
+    public init(_ code: DiagnosticCode, _ message: String, at location: FileLocation? = nil) {
         self.diagnostics = [Diagnostic(.error, code, message, at: location)]
     }
 

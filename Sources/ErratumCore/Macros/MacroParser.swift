@@ -189,7 +189,8 @@ private struct Scanner {
         let name = String(decoding: bytes[nameStart..<position], as: UTF8.self)
         skipSpaces(&position)
         var arguments: [MacroArgument] = []
-        if position < bytes.count, bytes[position] == UInt8(ascii: "(") {
+        let hasArguments = position < bytes.count && bytes[position] == UInt8(ascii: "(")
+        if hasArguments {
             position += 1
             switch parseArguments(&position) {
             case let .success(parsed):
@@ -201,6 +202,12 @@ private struct Scanner {
             skipSpaces(&position)
         }
         guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "}"), bytes[position + 1] == UInt8(ascii: "}") else {
+            let atLineEnd = position >= bytes.count || bytes[position] == UInt8(ascii: "\n")
+            guard hasArguments || atLineEnd else {
+                // `{{ word something` is prose or template syntax, not a macro.
+                index = start + 2
+                return
+            }
             problems.append(.init(message: "macro '\(name)' is not closed with '}}'", line: startLine, column: startColumn))
             index = position
             return
@@ -318,6 +325,6 @@ private struct Scanner {
 
     func isNameByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 }

@@ -40,7 +40,7 @@ public struct MarkdownRenderer: Sendable {
         public var level: Int
         /// The unique id given to it.
         public var id: String
-        /// The heading's inner HTML (macro placeholders still in it).
+        /// The heading's inner HTML.
         public var html: String
     }
 
@@ -61,11 +61,13 @@ public struct MarkdownRenderer: Sendable {
     ///   - markdown: the body, with macro calls already replaced by placeholders.
     ///   - plainText: turns a heading's text (placeholders included) into the text its id is
     ///     made from.
+    ///   - expand: turns a heading's inner HTML (placeholders included) into its final HTML.
     ///   - ids: the page's id set; headings claim their ids from it in document order.
     ///   - link: how to write each link destination; nil leaves the link as written.
     public func render(
         _ markdown: String,
         plainText: (String) -> String = { $0 },
+        expand: (String) -> String = { $0 },
         ids: inout HeadingIDs,
         link: (String) -> LinkMarkup? = { _ in nil }
     ) -> Output {
@@ -102,7 +104,7 @@ public struct MarkdownRenderer: Sendable {
         var headings: [Heading] = []
         for node in headingNodes {
             let level = Int(cmark_node_get_heading_level(node))
-            let inner = innerHTML(of: node, level: level)
+            let inner = expand(innerHTML(of: node, level: level))
             let id = ids.claim(plainText(text(of: node)))
             headings.append(Heading(level: level, id: id, html: inner))
             replace(node, withBlockHTML: HeadingMarkup.html(level: level, id: id, inner: inner))
@@ -126,7 +128,7 @@ public struct MarkdownRenderer: Sendable {
             return
         }
         var attributes = markup.attributes
-        if !title.isEmpty { attributes.append(Attribute("title", title)) }
+        if !title.isEmpty, !attributes.contains(where: { $0.name == "title" }) { attributes.append(Attribute("title", title)) }
         let open = HTMLText.startTag("a", href: markup.href, attributes: attributes)
         guard let openNode = inlineHTML(open), let closeNode = inlineHTML("</a>") else { return }
         cmark_node_insert_before(node, openNode)

@@ -76,18 +76,24 @@ public struct DocumentRenderer: Sendable {
         var ids = HeadingIDs()
         let rendered = MarkdownRenderer().render(
             markdown,
-            plainText: { Self.substitute(in: $0) { PlainText.of(html: outputs[$0].html) } },
+            plainText: { Self.idText($0, outputs: outputs) },
+            expand: { Self.substitute(in: $0) { outputs[$0].html } },
             ids: &ids,
             link: { links.markup(for: $0) }
         )
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
-        let headings = rendered.headings.map { heading in
-            var heading = heading
-            heading.html = Self.substitute(in: heading.html) { outputs[$0].html }
-            return heading
-        }
-        return RenderedDocument(document: document, html: html, headings: headings, sidebar: sidebar,
+        return RenderedDocument(document: document, html: html, headings: rendered.headings, sidebar: sidebar,
                                 diagnostics: diagnostics)
+    }
+
+    /// The text a heading's id is made from. As in MDN, a heading that starts with a macro's
+    /// element takes its id from that element alone (`## {{HTTPStatus(413)}} x` → `413`).
+    static func idText(_ text: String, outputs: [MacroOutput]) -> String {
+        if text.first == placeholderOpen, let close = text.firstIndex(of: placeholderClose),
+           let index = Int(text[text.index(after: text.startIndex)..<close]), outputs[index].html.hasPrefix("<") {
+            return PlainText.of(html: outputs[index].html)
+        }
+        return substitute(in: text) { PlainText.of(html: outputs[$0].html) }
     }
 
     /// The body with each call's source replaced by its placeholder.

@@ -38,11 +38,11 @@ public struct TemplateLibrary: Sendable {
                     names.insert(name)
                 } catch let error as MustacheTemplate.ParserError {
                     problems.append(Diagnostic(.error, .template, "template does not parse: \(error.error)",
-                                               at: SourceLocation(file: path, line: error.context.lineNumber,
+                                               at: FileLocation(file: path, line: error.context.lineNumber,
                                                                   column: error.context.columnNumber + 1)))
                 } catch {
                     problems.append(Diagnostic(.error, .template, "template does not parse: \(error)",
-                                               at: SourceLocation(file: path, line: 1, column: 1)))
+                                               at: FileLocation(file: path, line: 1, column: 1)))
                 }
             } catch {
                 problems += error.diagnostics

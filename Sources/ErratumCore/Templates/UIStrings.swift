@@ -34,7 +34,7 @@ public struct UIStrings: Sendable {
             root = try Yams.compose(yaml: yaml)
         } catch {
             throw DiagnosticError(.strings, "strings file is not valid YAML: \(error)",
-                                  at: SourceLocation(file: path, line: 1, column: 1))
+                                  at: FileLocation(file: path, line: 1, column: 1))
         }
         var values: [String: Entry] = [:]
         if let root {
@@ -55,7 +55,7 @@ public struct UIStrings: Sendable {
             values[prefix] = Entry(text: scalar.string, line: scalar.mark?.line ?? 1, column: scalar.mark?.column ?? 1)
         default:
             throw DiagnosticError(.strings, "'\(prefix)' must be a string or a mapping of strings",
-                                  at: SourceLocation(file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1))
+                                  at: FileLocation(file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1))
         }
     }
 
@@ -66,8 +66,8 @@ public struct UIStrings: Sendable {
     public var keys: [String] { values.keys.sorted() }
 
     /// Where a key is written in the file.
-    public func location(of key: String) -> SourceLocation? {
-        values[key].map { SourceLocation(file: path, line: $0.line, column: $0.column) }
+    public func location(of key: String) -> FileLocation? {
+        values[key].map { FileLocation(file: path, line: $0.line, column: $0.column) }
     }
 }
 

@@ -1,0 +1,289 @@
+import Foundation
+import Testing
+@testable import ErratumCommands
+@testable import ErratumCore
+
+@Suite("Building the built-in content")
+struct BuildTests {
+    func build(into output: String, content: [String] = [TestSupport.contentRoot],
+               templates: String = TestSupport.templatesRoot) throws(DiagnosticError) -> BuildReport {
+        try Builder(options: BuildOptions(contentRoots: content, templatesRoot: templates, outputPath: output)).build()
+    }
+
+    @Test("makes 3 pages, 9 error bodies and the server configs, with no macro left")
+    func products() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let report = try build(into: folder + "/Output")
+        #expect(report.documents == 3)
+        #expect(report.pages == 3)
+        #expect(report.errorBodies == 9)
+        #expect(report.warnings == 0)
+
+        let files = TestSupport.snapshot(folder + "/Output")
+        let expected = ["en-US", "fr", "de"].map { "docs/\($0)/docs/Web/HTTP/Reference/Status/507/index.html" }
+            + ["en", "fr", "de"].flatMap { lang in ["html", "json", "problem.json"].map { "errors/\(lang)/507.\($0)" } }
+            + ["nginx/erratum-http.conf", "nginx/erratum-server.conf", "apache/erratum.conf", "errors/507.var",
+               "coverage.json", "docs/static/erratum.css"]
+        #expect(Set(files.keys) == Set(expected))
+        for (path, data) in files where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            #expect(!html.contains("{{"), "\(path) still holds a macro")
+            #expect(!html.contains("unsupported templ"), "\(path) has an unsupported macro")
+        }
+    }
+
+    @Test("pages carry lang, a language switcher between the three, and relative links only")
+    func sitePages() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        _ = try build(into: folder + "/Output")
+        let page = try String(contentsOfFile: folder + "/Output/docs/de/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
+        #expect(page.contains(#"<html lang="de">"#))
+        #expect(page.contains(#"<a href="../../../../../../../en-US/docs/Web/HTTP/Reference/Status/507/index.html" hreflang="en-US" lang="en-US">English</a>"#))
+        #expect(page.contains(#"<a href="../../../../../../../fr/docs/Web/HTTP/Reference/Status/507/index.html" hreflang="fr" lang="fr">Français</a>"#))
+        #expect(page.contains(#"<link rel="stylesheet" href="../../../../../../../static/erratum.css">"#))
+        // Every href and src that is not external or a fragment must point at a file of the build.
+        let pagePath = "docs/de/docs/Web/HTTP/Reference/Status/507/"
+        for target in Self.attributeValues(in: page, names: ["href", "src"])
+        where !target.hasPrefix("https://") && !target.hasPrefix("#") {
+            #expect(!target.hasPrefix("/"), "absolute link \(target)")
+            let resolved = URL(fileURLWithPath: folder + "/Output/" + pagePath + target).standardized.path
+            #expect(FileManager.default.fileExists(atPath: resolved), "\(target) resolves to no file")
+        }
+    }
+
+    static func attributeValues(in html: String, names: [String]) -> [String] {
+        var values: [String] = []
+        for name in names {
+            var rest = html[...]
+            while let range = rest.range(of: " \(name)=\"") {
+                let after = rest[range.upperBound...]
+                guard let end = after.firstIndex(of: "\"") else { break }
+                values.append(String(after[..<end]))
+                rest = after[end...]
+            }
+        }
+        return values
+    }
+
+    @Test("the en-US page body matches its golden file")
+    func englishGolden() throws {
+        let catalog = try TestSupport.builtInCatalog()
+        let document = try #require(catalog.document(.english, "Web/HTTP/Reference/Status/507"))
+        let rendered = DocumentRenderer(catalog: catalog, strings: try TestSupport.builtInStrings(), style: .mdn).render(document)
+        #expect(rendered.diagnostics.isEmpty)
+        try TestSupport.expectGolden(rendered.html, "en-US-507.body.html")
+    }
+
+    @Test("the French seed's link to 'réponses_derreur_côté_serveur' names an id MDN's rule makes")
+    func frenchAnchor() throws {
+        let catalog = try TestSupport.builtInCatalog()
+        let french = try #require(catalog.document(ContentLocale(tag: "fr"), "Web/HTTP/Reference/Status/507"))
+        #expect(french.body.contains("#réponses_derreur_côté_serveur"))
+        #expect(HeadingIDs.slug("Réponses d'erreur côté serveur") == "réponses_derreur_côté_serveur")
+    }
+
+    @Test("translations inherit page-type and spec-urls from English; old slugs redirect")
+    func inheritanceAndRedirects() throws {
+        let catalog = try TestSupport.builtInCatalog()
+        let german = try #require(catalog.document(ContentLocale(tag: "de"), "web/http/reference/status/507"))
+        #expect(german.frontMatter.pageType == "http-status-code")
+        #expect(german.frontMatter.specURLs == ["https://www.rfc-editor.org/rfc/rfc4918#section-11.5"])
+        #expect(german.frontMatter.title == "507 Unzureichender Speicher")
+        guard case let .found(moved, fragment) = catalog.resolve("/de/docs/Web/HTTP/Status/507#beispiele") else {
+            Issue.record("the old German slug does not redirect")
+            return
+        }
+        #expect(moved.locale.tag == "de")
+        #expect(fragment == "beispiele")
+    }
+
+    @Test("JSON and problem+json bodies parse and hold the seeds' wording", arguments: [
+        ("en", "Insufficient Storage", "The server is unable to store the included resource to complete the request."),
+        ("fr", "Espace de stockage insuffisant", "Le serveur est incapable de stocker la ressource incluse pour compléter la requête."),
+        ("de", "Unzureichender Speicher", "Der Server kann die enthaltene Ressource nicht speichern, um die Anfrage abzuschließen."),
+    ])
+    func jsonBodies(language: String, title: String, message: String) throws {
+        let folder = try TestSupport.temporaryFolder(language)
+        defer { TestSupport.cleanUp(folder) }
+        _ = try build(into: folder + "/Output")
+        let errors = folder + "/Output/errors/\(language)/"
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: errors + "507.json"))) as? [String: Any])
+        #expect(json["status"] as? Int == 507)
+        #expect(json["error"] as? String == title)
+        #expect(json["message"] as? String == message)
+        #expect(json.count == 3)
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: errors + "507.problem.json"))) as? [String: Any])
+        #expect(problem["type"] as? String == "about:blank")
+        #expect(problem["title"] as? String == title)
+        #expect(problem["status"] as? Int == 507)
+        #expect(problem["detail"] as? String == message)
+        let html = try String(contentsOfFile: errors + "507.html", encoding: .utf8)
+        #expect(html.contains("<html lang=\"\(language)\">"))
+        #expect(html.contains("<h1>\(title)</h1>"))
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") && !html.contains("src="))
+    }
+
+    @Test("two builds of the same input are byte-identical")
+    func deterministic() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        _ = try build(into: folder + "/A")
+        _ = try build(into: folder + "/B")
+        let first = TestSupport.snapshot(folder + "/A")
+        let second = TestSupport.snapshot(folder + "/B")
+        #expect(first.keys.sorted() == second.keys.sorted())
+        for (path, data) in first where !path.hasPrefix("nginx/") && !path.hasPrefix("apache/") {
+            #expect(second[path] == data, "\(path) differs between builds")
+        }
+        // The server configs name the absolute errors folder, which differs between A and B.
+        let nginxA = String(decoding: first["nginx/erratum-server.conf"] ?? Data(), as: UTF8.self)
+        let nginxB = String(decoding: second["nginx/erratum-server.conf"] ?? Data(), as: UTF8.self)
+        #expect(nginxA.replacingOccurrences(of: folder + "/A", with: "X") == nginxB.replacingOccurrences(of: folder + "/B", with: "X"))
+    }
+}
+
+@Suite("A failed build leaves the previous output untouched")
+struct FailedBuildTests {
+    /// Copies the built-in content to a folder where a test may break it.
+    func contentCopy(in folder: String) throws -> String {
+        let copy = folder + "/content"
+        try FileManager.default.copyItem(atPath: TestSupport.contentRoot, toPath: copy)
+        return copy
+    }
+
+    func expectUntouched(_ output: String, _ before: [String: Data], sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(TestSupport.snapshot(output) == before, "the previous output changed", sourceLocation: sourceLocation)
+        let parent = (output as NSString).deletingLastPathComponent
+        let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.contains(".staging-") }
+        #expect(leftovers.isEmpty, "staging folders left: \(leftovers)", sourceLocation: sourceLocation)
+    }
+
+    @Test("bad front matter: errors with positions, output unchanged")
+    func badFrontMatter() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let content = try contentCopy(in: folder)
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: TestSupport.templatesRoot, outputPath: output)).build()
+        let before = TestSupport.snapshot(output)
+        #expect(before.count == 18)
+
+        let broken = content + "/fr/web/http/reference/status/507/index.md"
+        try Data("---\ntitle: [oops\nslug: x\n---\nBody\n".utf8).write(to: URL(fileURLWithPath: broken))
+        #expect {
+            try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: TestSupport.templatesRoot, outputPath: output)).build()
+        } throws: { error in
+            guard let error = error as? DiagnosticError, let first = error.diagnostics.first else { return false }
+            return first.code == .frontMatter && first.location?.file == broken && first.location?.line == 3
+        }
+        expectUntouched(output, before)
+    }
+
+    @Test("a missing template fails before anything is written")
+    func missingTemplate() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let templates = folder + "/templates"
+        try FileManager.default.copyItem(atPath: TestSupport.templatesRoot, toPath: templates)
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: templates, outputPath: output)).build()
+        let before = TestSupport.snapshot(output)
+        try FileManager.default.removeItem(atPath: templates + "/errors/problem.mustache")
+        #expect(throws: DiagnosticError.self) {
+            try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: templates, outputPath: output)).build()
+        }
+        expectUntouched(output, before)
+    }
+
+    @Test("a write that fails half-way leaves the previous output and no staging folder")
+    func failedWrite() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let output = folder + "/Output"
+        let writer = OutputWriter(destination: output)
+        try writer.write([OutputFile(path: "a/old.txt", text: "old")])
+        let before = TestSupport.snapshot(output)
+        // "x" is written as a file, so the folder "x/" that "x/y" needs cannot be made.
+        #expect {
+            try writer.write([OutputFile(path: "a/new.txt", text: "new"), OutputFile(path: "x", text: "file"),
+                              OutputFile(path: "x/y", text: "under a file")])
+        } throws: { error in
+            (error as? DiagnosticError)?.diagnostics.first?.code == .outputIO
+        }
+        expectUntouched(output, before)
+    }
+
+    @Test("an output folder that cannot be created is an output-io error")
+    func unwritableOutput() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: folder + "/blocker"))
+        #expect {
+            try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: TestSupport.templatesRoot,
+                                              outputPath: folder + "/blocker/Output")).build()
+        } throws: { error in
+            (error as? DiagnosticError)?.diagnostics.contains { $0.code == .outputIO } == true
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["blocker"])
+    }
+
+    @Test("paths that would leave the output folder are refused", arguments: ["../escape", "/etc/passwd", "a/../../b", "a//b"])
+    func pathEscape(path: String) throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        #expect(throws: DiagnosticError.self) {
+            try OutputWriter(destination: folder + "/Output").write([OutputFile(path: path, text: "x")])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    @Test("a staging folder left by a killed build is removed by the next build")
+    func abandonedStaging() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        // A pid far above pid_max cannot be alive.
+        let stale = folder + "/.Output.staging-99999999-1"
+        try FileManager.default.createDirectory(atPath: stale + "/docs", withIntermediateDirectories: true)
+        try OutputWriter(destination: folder + "/Output").write([OutputFile(path: "f", text: "x")])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["Output"])
+    }
+}
+
+@Suite("The command line")
+struct CommandLineTests {
+    @Test("erratum build exits 1 on errors and leaves the output")
+    func failingBuildExitCode() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        try TestSupport.write(["fr/web/x/index.md": "no front matter\n"], under: folder + "/content")
+        var command = try ErratumCommand.parseAsRoot([
+            "build", "--content", folder + "/content", "--templates", TestSupport.templatesRoot, "--output", folder + "/Output",
+        ])
+        #expect {
+            try command.run()
+        } throws: { error in
+            ErratumCommand.exitCode(for: error).rawValue == 1
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/Output"))
+    }
+
+    @Test("--codes accepts codes and classes, and rejects the rest")
+    func codesOption() throws {
+        let command = try #require(try ErratumCommand.parseAsRoot(["build", "--codes", "404,5xx"]) as? BuildCommand)
+        let codes = try command.parseCodes("404,5xx")
+        #expect(codes.first == 404)
+        #expect(codes.contains(507) && codes.contains(511) && !codes.contains(403))
+        #expect(throws: (any Error).self) { try ErratumCommand.parseAsRoot(["build", "--codes", "200"]) }
+    }
+
+    @Test("the summary line names documents, pages, bodies, warnings and time")
+    func summaryLine() {
+        let report = BuildReport(documents: 3, locales: 3, pages: 3, errorBodies: 9, serverConfigs: 4, files: 18,
+                                 diagnostics: [], seconds: 0.123)
+        #expect(BuildSummary.line(report, output: "Output")
+            == "built 3 documents in 3 locales: 3 pages, 9 error bodies, 4 server config files, 18 files in Output/; 0 warnings; 0.12 s")
+    }
+}

@@ -1,0 +1,189 @@
+import Testing
+@testable import ErratumCore
+
+/// A small catalog: English pages for 413, WebDAV and a status index; a French 413 only.
+private func fixtureCatalog() -> Catalog {
+    func doc(_ locale: ContentLocale, _ slug: String, specs: [String] = [], pageType: String? = nil) -> Document {
+        Document(locale: locale, frontMatter: FrontMatter(title: slug, slug: slug, pageType: pageType, specURLs: specs),
+                 body: "", bodyLine: 5, path: "content/\(locale.folder)/\(slug.lowercased())/index.md")
+    }
+    var english = Redirects()
+    english.add(from: "/en-US/docs/Glossary/DAV", to: "/en-US/docs/Glossary/WebDAV")
+    english.add(from: "/en-US/docs/Web/HTTP/Status/413", to: "/en-US/docs/Web/HTTP/Reference/Status/413")
+    let content = ContentSet(documents: [
+        doc(.english, "Web/HTTP/Reference/Status/413"),
+        doc(.english, "Web/HTTP/Reference/Status/507", specs: ["https://www.rfc-editor.org/rfc/rfc4918#section-11.5"],
+            pageType: "http-status-code"),
+        doc(.english, "Glossary/WebDAV"),
+        doc(.english, "Glossary/Reverse_proxy"),
+        doc(ContentLocale(tag: "fr"), "Web/HTTP/Reference/Status/413"),
+        doc(ContentLocale(tag: "fr"), "Web/HTTP/Reference/Status/507"),
+    ], redirects: [.english: english])
+    return Catalog(content)
+}
+
+private let strings = StringsCatalog(languages: [
+    "en": UIStrings(language: "en", values: [
+        "macros.page-not-created": "Not written yet.",
+        "macros.specification": "Specification",
+        "macros.unknown-specification": "Unknown specification",
+    ]),
+    "fr": UIStrings(language: "fr", values: ["macros.specification": "Spécification"]),
+])
+
+/// Renders one Markdown paragraph on a page and returns the HTML inside `<p>…</p>`.
+private func render(_ markdown: String, locale: String = "en-US", slug: String = "Web/HTTP/Reference/Status/507",
+                    style: LinkStyle = .mdn) -> RenderedDocument {
+    let catalog = fixtureCatalog()
+    let page = catalog.document(ContentLocale(tag: locale), slug)
+        ?? TestSupport.document("", locale: ContentLocale(tag: locale), slug: slug)
+    var document = page
+    document.body = markdown
+    return DocumentRenderer(catalog: catalog, strings: strings, style: style).render(document)
+}
+
+private func paragraph(_ markdown: String, locale: String = "en-US", style: LinkStyle = .mdn) -> String {
+    let html = render(markdown, locale: locale, style: style).html
+    guard html.hasPrefix("<p>"), html.hasSuffix("</p>\n") else { return html }
+    return String(html.dropFirst(3).dropLast(5))
+}
+
+@Suite("Macro HTML, as MDN writes it")
+struct MacroTests {
+    @Test("HTTPStatus links the status page with the text in <code>", arguments: [
+        (#"{{HTTPStatus("413", "413 Content Too Large")}}"#,
+         #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413"><code>413 Content Too Large</code></a>"#),
+        (#"{{HTTPStatus(413)}}"#,
+         #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413"><code>413</code></a>"#),
+        (#"{{httpstatus("413", "", "", true)}}"#,
+         #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413">413</a>"#),
+        (#"{{HTTPStatus("404")}}"#,
+         #"<a class="page-not-created" data-href="/en-US/docs/Web/HTTP/Reference/Status/404" title="Not written yet."><code>404</code></a>"#),
+    ])
+    func httpStatus(source: String, html: String) {
+        #expect(paragraph(source) == html)
+    }
+
+    @Test("Glossary links without <code>, spaces to underscores, through redirects", arguments: [
+        (#"{{Glossary("WebDAV")}}"#, #"<a href="/en-US/docs/Glossary/WebDAV">WebDAV</a>"#),
+        (#"{{Glossary("reverse  proxy", "proxies")}}"#, #"<a href="/en-US/docs/Glossary/Reverse_proxy">proxies</a>"#),
+        (#"{{Glossary("DAV")}}"#, #"<a href="/en-US/docs/Glossary/WebDAV">DAV</a>"#),
+        (#"{{Glossary("Nothing here")}}"#,
+         #"<a class="page-not-created" data-href="/en-US/docs/Glossary/Nothing_here" title="Not written yet.">Nothing here</a>"#),
+    ])
+    func glossary(source: String, html: String) {
+        #expect(paragraph(source) == html)
+    }
+
+    @Test("a translation links its own page, or the English one marked only-in-en-us")
+    func translationFallback() {
+        #expect(paragraph(#"{{HTTPStatus("413")}} {{Glossary("WebDAV")}}"#, locale: "fr")
+            == #"<a href="/fr/docs/Web/HTTP/Reference/Status/413"><code>413</code></a> "#
+            + #"<a href="/en-US/docs/Glossary/WebDAV" class="only-in-en-us">WebDAV</a>"#)
+    }
+
+    @Test("the offline site links relatively, and to live MDN for pages it does not have")
+    func offlineLinks() {
+        let style = LinkStyle.offline(liveBase: "https://developer.mozilla.org")
+        #expect(paragraph(#"{{HTTPStatus("413")}} {{HTTPStatus("404")}}"#, style: style)
+            == #"<a href="../413/index.html"><code>413</code></a> "#
+            + #"<a href="https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Status/404" class="external"><code>404</code></a>"#)
+        #expect(paragraph(#"{{Glossary("WebDAV")}}"#, locale: "fr", style: style)
+            == #"<a href="../../../../../../../en-US/docs/Glossary/WebDAV/index.html" class="only-in-en-us">WebDAV</a>"#)
+    }
+
+    @Test("Specifications is a table of the page's spec-urls, inherited by translations")
+    func specifications() {
+        let english = render("## Specifications\n\n{{Specifications}}\n").html
+        let expected = #"<table class="standard-table"><thead><tr><th scope="col">Specification</th></tr></thead><tbody>"#
+            + #"<tr><td><a class="external" href="https://www.rfc-editor.org/rfc/rfc4918#section-11.5" rel="noopener" target="_blank">"#
+            + #"HTTP Extensions for Web Distributed Authoring and Versioning (WebDAV)<br /># section-11.5</a></td></tr></tbody></table>"#
+        #expect(english.hasSuffix("</h2>\n" + expected + "\n"))
+        let french = render("{{Specifications}}", locale: "fr").html
+        #expect(french.contains(#"<th scope="col">Spécification</th>"#))
+        #expect(french.contains("rfc4918#section-11.5"))
+    }
+
+    @Test("Specifications without spec-urls says so; an unknown spec is named as such")
+    func specificationsEdgeCases() {
+        #expect(render("{{Specifications}}", slug: "Glossary/WebDAV").html == "<p>No specification is listed for this feature.</p>\n")
+    }
+
+    @Test("HTTPSidebar writes nothing in the body and selects the http sidebar")
+    func httpSidebar() {
+        let rendered = render("{{HTTPSidebar}}\n\nText.")
+        #expect(rendered.html == "<p>Text.</p>\n")
+        #expect(rendered.sidebar == "http")
+        #expect(rendered.diagnostics.isEmpty)
+    }
+
+    @Test("an unknown macro is a warning at its file position and stays visible")
+    func unknownMacro() throws {
+        let rendered = render("Intro.\n\nSee {{NoSuchMacro(1)}} here.")
+        #expect(rendered.html == "<p>Intro.</p>\n<p>See <s>unsupported templ: nosuchmacro</s> here.</p>\n")
+        let warning = try #require(rendered.diagnostics.first)
+        #expect(warning.severity == .warning)
+        #expect(warning.code == .unknownMacro)
+        // The fixture's body starts on file line 5; the call is on body line 2, column 5.
+        #expect(warning.location?.line == 7)
+        #expect(warning.location?.column == 5)
+    }
+
+    @Test("wrong argument counts are diagnostics, and the call stays visible")
+    func badArguments() throws {
+        let rendered = render(#"{{Glossary()}} {{HTTPStatus(1, 2, 3, 4, 5)}}"#)
+        #expect(rendered.diagnostics.map(\.code) == [.macroArguments, .macroArguments])
+        #expect(rendered.diagnostics.map(\.message) == [
+            "Glossary needs a glossary term as argument 1",
+            "HTTPStatus takes at most 4 arguments, found 5",
+        ])
+        #expect(rendered.html.contains("<s>Glossary needs a glossary term as argument 1</s>"))
+    }
+
+    @Test("macro HTML is never escaped by cmark, and macro arguments are escaped by us")
+    func escaping() {
+        #expect(paragraph(#"{{Glossary("WebDAV", "<script>alert(1)</script>")}}"#)
+            == #"<a href="/en-US/docs/Glossary/WebDAV">&lt;script&gt;alert(1)&lt;/script&gt;</a>"#)
+    }
+}
+
+@Suite("Markdown rendering")
+struct MarkdownTests {
+    @Test("raw HTML is kept")
+    func rawHTML() {
+        #expect(paragraph(#"<i lang="en">Web</i> text"#) == #"<i lang="en">Web</i> text"#)
+    }
+
+    @Test("headings get MDN ids, self-links and de-duplication; macros count in the id")
+    func headings() {
+        let html = render("## Examples\n\n### Examples\n\n#### Deep one\n\n## {{HTTPStatus(413)}} handling\n\n## Using {{HTTPStatus(413)}}\n").html
+        #expect(html == """
+        <h2 id="examples"><a class="heading-anchor" href="#examples">Examples</a></h2>
+        <h3 id="examples_2"><a class="heading-anchor" href="#examples_2">Examples</a></h3>
+        <h4 id="deep_one">Deep one</h4>
+        <h2 id="413"><a href="/en-US/docs/Web/HTTP/Reference/Status/413"><code>413</code></a> handling</h2>
+        <h2 id="using_413">Using <a href="/en-US/docs/Web/HTTP/Reference/Status/413"><code>413</code></a></h2>
+
+        """)
+    }
+
+    @Test("fenced code gets MDN's wrapper; plain and untagged blocks do not", arguments: [
+        ("```http\nGET / HTTP/1.1\n```",
+         #"<div class="code-example"><div class="example-header"><span class="language-name">http</span></div><pre class="brush: http notranslate"><code>GET / HTTP/1.1"# + "\n</code></pre></div>\n"),
+        ("```plain\n<b>\n```", #"<pre class="brush: plain notranslate">&lt;b&gt;"# + "\n</pre>\n"),
+        ("```\nx\n```", #"<pre class="notranslate">x"# + "\n</pre>\n"),
+        ("```js example-good\nf()\n```",
+         #"<div class="code-example"><div class="example-header"><span class="language-name">js</span></div><pre class="brush: js example-good notranslate"><code>f()"# + "\n</code></pre></div>\n"),
+    ])
+    func codeBlocks(markdown: String, html: String) {
+        #expect(render(markdown).html == html)
+    }
+
+    @Test("Markdown links resolve through redirects and the catalog")
+    func markdownLinks() {
+        #expect(paragraph("[old](/en-US/docs/Web/HTTP/Status/413#x) [gone](/en-US/docs/Nope \"t\") [ext](https://example.com/)")
+            == #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413#x">old</a> "#
+            + #"<a class="page-not-created" data-href="/en-US/docs/Nope" title="Not written yet.">gone</a> "#
+            + #"<a href="https://example.com/">ext</a>"#)
+    }
+}
