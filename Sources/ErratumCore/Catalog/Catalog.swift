@@ -6,6 +6,8 @@ import Foundation
 /// which locale, and where did it move to.
 public struct Catalog: Sendable {
     private var documents: [DocumentKey: Document] = [:]
+    /// Every locale's document at a lower-cased slug.
+    private var bySlug: [String: [Document]] = [:]
     /// Each locale's redirects.
     public let redirects: [ContentLocale: Redirects]
     /// Every document, sorted by locale then slug.
@@ -34,7 +36,10 @@ public struct Catalog: Sendable {
             }
             inherited.append(document)
         }
-        for document in inherited { documents[document.id] = document }
+        for document in inherited {
+            documents[document.id] = document
+            bySlug[document.slug.lowercased(), default: []].append(document)
+        }
         allDocuments = inherited
     }
 
@@ -51,13 +56,12 @@ public struct Catalog: Sendable {
 
     /// Every locale's version of a document (its translations and itself), English first.
     public func translations(of document: Document) -> [Document] {
-        let englishSlug = englishSource(of: document)?.slug ?? document.slug
-        return documents.values
-            .filter { candidate in
-                candidate.slug.lowercased() == englishSlug.lowercased()
-                    || candidate.slug.lowercased() == document.slug.lowercased()
-            }
-            .sorted { $0.locale < $1.locale }
+        let englishSlug = (englishSource(of: document)?.slug ?? document.slug).lowercased()
+        var found: [ContentLocale: Document] = [:]
+        for candidate in (bySlug[englishSlug] ?? []) + (bySlug[document.slug.lowercased()] ?? []) {
+            found[candidate.locale] = found[candidate.locale] ?? candidate
+        }
+        return found.values.sorted { $0.locale < $1.locale }
     }
 
     /// Resolves a site URL such as `/fr/docs/Web/HTTP/Status#x` the way MDN does: the page

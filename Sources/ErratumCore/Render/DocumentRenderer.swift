@@ -114,34 +114,58 @@ public struct DocumentRenderer: Sendable {
 
     /// Replaces placeholders with `replacement(index)`.
     static func substitute(in text: String, _ replacement: (Int) -> String) -> String {
-        guard text.contains(placeholderOpen) else { return text }
-        var result = ""
-        var index = text.startIndex
-        while let open = text[index...].firstIndex(of: placeholderOpen) {
-            result += text[index..<open]
-            guard let close = text[open...].firstIndex(of: placeholderClose),
-                  let number = Int(text[text.index(after: open)..<close]) else {
-                result.append(placeholderOpen)
-                index = text.index(after: open)
-                continue
-            }
-            result += replacement(number)
-            index = text.index(after: close)
-        }
-        return result + text[index...]
+        substitute(in: text, blocks: []) { index, _ in replacement(index) }
     }
 
     /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
     /// paragraph (an empty one removes it).
     static func substituteBlocks(in html: String, outputs: [MacroOutput]) -> String {
-        var html = html
-        for (index, output) in outputs.enumerated() where output.isBlock {
-            let paragraph = "<p>\(placeholderOpen)\(index)\(placeholderClose)</p>\n"
-            if let range = html.range(of: paragraph) {
-                html.replaceSubrange(range, with: output.html.isEmpty ? "" : output.html + "\n")
+        substitute(in: html, blocks: outputs.map(\.isBlock)) { index, _ in outputs[index].html }
+    }
+
+    /// One pass over the UTF-8 bytes: each placeholder is replaced; where `blocks[index]` is
+    /// true and the placeholder fills a whole `<p>…</p>\n`, the paragraph goes with it.
+    private static func substitute(in text: String, blocks: [Bool], _ replacement: (Int, Bool) -> String) -> String {
+        let open = Array(String(placeholderOpen).utf8), close = Array(String(placeholderClose).utf8)
+        let paragraphOpen = Array("<p>".utf8), paragraphClose = Array("</p>\n".utf8)
+        var bytes = Array(text.utf8)
+        guard let first = bytes.firstRange(of: open) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 1024)
+        result += bytes[..<first.lowerBound]
+        var cursor = first.lowerBound
+        while cursor < bytes.count {
+            guard bytes[cursor...].starts(with: open) else {
+                result.append(bytes[cursor])
+                cursor += 1
+                continue
+            }
+            var digitsEnd = cursor + open.count
+            var number = 0
+            while digitsEnd < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
+                number = number * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
+                digitsEnd += 1
+            }
+            guard digitsEnd > cursor + open.count, bytes[digitsEnd...].starts(with: close) else {
+                result += open
+                cursor += open.count
+                continue
+            }
+            let after = digitsEnd + close.count
+            let isBlock = number < blocks.count && blocks[number]
+            if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
+               bytes[after...].starts(with: paragraphClose) {
+                result.removeLast(paragraphOpen.count)
+                let html = replacement(number, true)
+                if !html.isEmpty { result += Array(html.utf8) + [UInt8(ascii: "\n")] }
+                cursor = after + paragraphClose.count
+            } else {
+                result += Array(replacement(number, false).utf8)
+                cursor = after
             }
         }
-        return substitute(in: html) { outputs[$0].html }
+        bytes = result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
