@@ -44,6 +44,8 @@ let package = Package(
             dependencies: ["ErratumCore", "ErratumCommands"],
             exclude: ["Fixtures"]
         ),
+        // Real nginx, Apache httpd and tidy processes on loopback ports.
+        .testTarget(name: "IntegrationTests", dependencies: ["ErratumCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,11 +28,16 @@ public struct BuildCommand: ParsableCommand {
         valueName: "path"))
     var errorsRoot: String?
 
-    @Option(help: ArgumentHelp("Status codes for the error pages, e.g. 404,503,507 (default: every code the strings describe).", valueName: "codes"))
+    @Option(help: ArgumentHelp("Status codes for the error pages, e.g. 404,503,507 or 404,5xx (default: every 4xx and 5xx code in the IANA registry).", valueName: "codes"))
     var codes: String?
 
     @Option(help: ArgumentHelp("Languages for the error pages, default first, e.g. en,fr,de (default: every strings file).", valueName: "tags"))
     var languages: String?
+
+    @Option(name: .customLong("reference-base"), help: ArgumentHelp(
+        "Where error pages link a status's reference page, e.g. https://intranet.example/docs serving the offline site (default: https://developer.mozilla.org).",
+        valueName: "url"))
+    var referenceBase: String?
 
     @Flag(help: "Treat warnings as errors.")
     var strict = false
@@ -56,6 +61,7 @@ public struct BuildCommand: ParsableCommand {
             errorsRoot: errorsRoot,
             codes: try codes.map(parseCodes),
             languages: languages.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+            referenceBase: referenceBase.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             strict: strict
         )
         let report: BuildReport

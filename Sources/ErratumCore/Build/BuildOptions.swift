@@ -9,13 +9,17 @@ public struct BuildOptions: Sendable {
     /// Where the error bodies will live on the server; nil means the absolute path of
     /// `<output>/errors`.
     public var errorsRoot: String?
-    /// Error codes to make; nil means every code the default language's strings describe.
+    /// Error codes to make; nil means every 4xx and 5xx code of the IANA registry.
     public var codes: [Int]?
     /// Languages for the error pages; nil means every strings file, English first.
     public var languages: [String]?
     /// The site reference links in error pages and offline pages point to for pages outside
     /// the content.
     public var liveBase: String
+    /// Where error pages link a status's reference page: a site serving MDN-style URLs
+    /// (`<base>/<locale>/docs/<slug>`), such as the offline site on an intranet; nil means
+    /// `liveBase`.
+    public var referenceBase: String?
     /// Whether warnings fail the build.
     public var strict: Bool
 
@@ -23,7 +27,7 @@ public struct BuildOptions: Sendable {
     public init(
         contentRoots: [String] = ["content"], templatesRoot: String = "templates", outputPath: String = "Output",
         errorsRoot: String? = nil, codes: [Int]? = nil, languages: [String]? = nil,
-        liveBase: String = "https://developer.mozilla.org", strict: Bool = false
+        liveBase: String = "https://developer.mozilla.org", referenceBase: String? = nil, strict: Bool = false
     ) {
         self.contentRoots = contentRoots
         self.templatesRoot = templatesRoot
@@ -32,6 +36,7 @@ public struct BuildOptions: Sendable {
         self.codes = codes
         self.languages = languages
         self.liveBase = liveBase
+        self.referenceBase = referenceBase
         self.strict = strict
     }
 }

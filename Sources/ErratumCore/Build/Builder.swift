@@ -73,13 +73,8 @@ public struct Builder: Sendable {
         for language in languages where strings.languages[language] == nil {
             throw DiagnosticError(.usage, "no strings file for language '\(language)'; add \(options.templatesRoot)/strings/\(language).yaml")
         }
-        let described = (strings.languages[languages.first ?? strings.fallback]?.keys ?? [])
-            .compactMap { key -> Int? in
-                let parts = key.split(separator: ".")
-                return parts.count == 4 && parts[0] == "errors" && parts[1] == "status" ? Int(parts[2]) : nil
-            }
-        let codes = options.codes ?? Array(Set(described)).sorted()
-        return ErrorPageSettings(codes: codes, languages: languages, referenceBase: options.liveBase)
+        let codes = options.codes ?? HTTPStatusRegistry.errors.map(\.code)
+        return ErrorPageSettings(codes: codes, languages: languages, referenceBase: options.referenceBase ?? options.liveBase)
     }
 
     /// Loads `strings/<lang>.yaml` files.

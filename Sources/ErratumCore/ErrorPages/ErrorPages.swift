@@ -92,7 +92,7 @@ public struct ErrorPages: Sendable {
         func text(_ key: String) -> String {
             if let value = table[key] { return value }
             missing.append(Diagnostic(.error, .strings, "'\(table.path)' has no '\(key)' for status \(code)",
-                                      at: FileLocation(file: table.path, line: 1, column: 1)))
+                                      at: table.nearestLocation(of: key)))
             return ""
         }
         let prefix = "errors.status.\(code)."

@@ -10,6 +10,10 @@ public struct ServerConfigs: Sendable {
     /// The URL prefix under which the servers serve the error bodies internally.
     public static let urlPrefix = "/.erratum"
 
+    /// Codes Apache httpd 2.4 refuses in `ErrorDocument` ("Unsupported HTTP response code"):
+    /// its status table has no 425 Too Early, so Apache never sends one itself.
+    static let unsupportedByApache: Set<Int> = [425]
+
     let settings: ErrorPageSettings
     /// The absolute folder the error bodies live in on the server.
     let errorsRoot: String
@@ -50,11 +54,14 @@ public struct ServerConfigs: Sendable {
         }
         return ServerConfigContext(
             errorsRoot: errorsRoot,
+            apacheCodes: codes.filter { !Self.unsupportedByApache.contains($0.code) },
+            apacheSkipped: codes.map(\.code).filter(Self.unsupportedByApache.contains).map(String.init).joined(separator: ", "),
             prefix: Self.urlPrefix,
             defaultLanguage: settings.defaultLanguage,
             languages: languages,
             languageAlternatives: settings.languages.map { $0.replacingOccurrences(of: "-", with: "\\-") }.joined(separator: "|"),
             languagePriority: settings.languages.joined(separator: " "),
+            primaryLanguagesOnly: !settings.languages.contains { $0.contains("-") },
             codes: codes
         )
     }
@@ -80,11 +87,17 @@ struct ServerConfigContext: Sendable {
     }
 
     let errorsRoot: String
+    /// The codes Apache accepts in `ErrorDocument`.
+    let apacheCodes: [Code]
+    /// The codes left out of the Apache config, for its comment ("" when none).
+    let apacheSkipped: String
     let prefix: String
     let defaultLanguage: String
     let languages: [Language]
     /// `en|fr|de`, for a regular expression.
     let languageAlternatives: String
     let languagePriority: String
+    /// No language has a region or script subtag, so a client's subtags can be dropped.
+    let primaryLanguagesOnly: Bool
     let codes: [Code]
 }

@@ -8,6 +8,8 @@ public struct UIStrings: Sendable {
     /// The file the strings came from.
     public let path: String
     private let values: [String: Entry]
+    /// Where each mapping (a prefix of keys, such as `errors.status`) is written.
+    private let sections: [String: Entry]
 
     struct Entry: Sendable {
         var text: String
@@ -20,6 +22,7 @@ public struct UIStrings: Sendable {
         self.language = language
         self.path = path
         self.values = values.mapValues { Entry(text: $0, line: 1, column: 1) }
+        self.sections = [:]
     }
 
     /// Parses a strings file.
@@ -37,19 +40,25 @@ public struct UIStrings: Sendable {
                                   at: FileLocation(file: path, line: 1, column: 1))
         }
         var values: [String: Entry] = [:]
+        var sections: [String: Entry] = [:]
         if let root {
-            try Self.flatten(root, prefix: "", into: &values, path: path)
+            try Self.flatten(root, prefix: "", into: &values, sections: &sections, path: path)
         }
         self.values = values
+        self.sections = sections
     }
 
     private static func flatten(_ node: Node, prefix: String, into values: inout [String: Entry],
-                                path: String) throws(DiagnosticError) {
+                                sections: inout [String: Entry], path: String) throws(DiagnosticError) {
         switch node {
         case let .mapping(mapping):
             for (key, value) in mapping {
                 let name = key.scalar?.string ?? ""
-                try flatten(value, prefix: prefix.isEmpty ? name : "\(prefix).\(name)", into: &values, path: path)
+                let child = prefix.isEmpty ? name : "\(prefix).\(name)"
+                if case .mapping = value {
+                    sections[child] = Entry(text: "", line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
+                }
+                try flatten(value, prefix: child, into: &values, sections: &sections, path: path)
             }
         case let .scalar(scalar):
             values[prefix] = Entry(text: scalar.string, line: scalar.mark?.line ?? 1, column: scalar.mark?.column ?? 1)
@@ -68,6 +77,18 @@ public struct UIStrings: Sendable {
     /// Where a key is written in the file.
     public func location(of key: String) -> FileLocation? {
         values[key].map { FileLocation(file: path, line: $0.line, column: $0.column) }
+    }
+
+    /// Where a missing key belongs: the deepest mapping above it that the file has, else 1:1.
+    public func nearestLocation(of key: String) -> FileLocation {
+        var prefix = key
+        while let dot = prefix.lastIndex(of: ".") {
+            prefix = String(prefix[..<dot])
+            if let entry = sections[prefix] {
+                return FileLocation(file: path, line: entry.line, column: entry.column)
+            }
+        }
+        return FileLocation(file: path, line: 1, column: 1)
     }
 }
 

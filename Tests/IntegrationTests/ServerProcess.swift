@@ -1,0 +1,113 @@
+import Foundation
+@testable import ErratumCore
+
+/// A real nginx or Apache httpd started in the foreground on loopback ports, with a prefix
+/// folder of its own; `stop()` ends it.
+///
+/// It is spawned and reaped with posix_spawn and waitpid directly: the test process must know
+/// for certain when the server is gone, and must never leave one running.
+final class ServerProcess {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let name: String
+    let logPath: String
+    private var pid: pid_t = 0
+    private var exited = false
+
+    /// Starts `executable` and waits until every port in `ports` accepts connections.
+    init(name: String, executable: String, arguments: [String], ports: [Int], logPath: String) throws {
+        self.name = name
+        self.logPath = logPath
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw Missing(description: "\(executable) is not installed: scripts/test installs nginx-light and apache2")
+        }
+        // What the server prints before its own log is open (bad config, missing module).
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath + ".console", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The test runner's threads block signals; the server must start with none blocked and
+        // default dispositions, or it never sees the SIGTERM that stops it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard status == 0 else { throw Missing(description: "cannot start \(executable): error \(status)") }
+        for port in ports where !HTTPClient.waitForListener(port: port, while: { [unowned self] in self.isRunning }) {
+            stop()
+            throw Missing(description: "\(name) did not listen on 127.0.0.1:\(port); its log says:\n\(log)")
+        }
+    }
+
+    var log: String {
+        [logPath + ".console", logPath].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            .joined(separator: "\n")
+    }
+
+    /// Whether the server is still running (reaps it if it has exited).
+    var isRunning: Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
+    /// Asks the server to stop (SIGTERM), then kills it after ten seconds.
+    func stop() {
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while isRunning, Date() < deadline { usleep(20_000) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            exited = true
+        }
+    }
+
+    deinit { stop() }
+}
+
+/// A build of the built-in content made for server tests, in a folder of its own.
+struct ErrorPagesBuild {
+    let folder: String
+    let output: String
+    let strings: StringsCatalog
+
+    init(codes: [Int]? = nil) throws {
+        folder = NSTemporaryDirectory() + "erratum-servers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        output = folder + "/Output"
+        let root = Self.repoRoot
+        _ = try Builder(options: BuildOptions(contentRoots: [root + "/content"], templatesRoot: root + "/templates",
+                                              outputPath: output, codes: codes)).build()
+        strings = try Builder.loadStrings(from: root + "/templates/strings")
+    }
+
+    static let repoRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }()
+
+    func title(_ code: Int, _ language: String) -> String {
+        strings.text("errors.status.\(code).title", language: language) ?? "?"
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
