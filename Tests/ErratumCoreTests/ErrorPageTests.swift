@@ -110,3 +110,50 @@ struct ErrorPageTests {
         #expect(typeMap.contains("URI: fr/507.problem.json\nContent-Type: application/problem+json; qs=0.9\nContent-Language: fr\n"))
     }
 }
+
+@Suite("Error page colours")
+struct ErrorPageContrastTests {
+    /// The `--name:#rrggbb` custom properties of one `:root{…}` rule.
+    static func palette(_ rule: Substring) -> [String: String] {
+        var colours: [String: String] = [:]
+        for declaration in rule.split(separator: ";") {
+            let parts = declaration.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].hasPrefix("--") else { continue }
+            colours[String(parts[0].dropFirst(2))] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        return colours
+    }
+
+    /// WCAG 2 relative luminance of `#rrggbb` or `#rgb`.
+    static func luminance(_ hex: String) -> Double {
+        var digits = String(hex.dropFirst())
+        if digits.count == 3 { digits = digits.map { "\($0)\($0)" }.joined() }
+        let value = Int(digits, radix: 16) ?? 0
+        let channels = [(value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF].map { channel -> Double in
+            let c = Double(channel) / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    }
+
+    static func contrast(_ a: String, _ b: String) -> Double {
+        let (x, y) = (luminance(a), luminance(b))
+        return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+
+    @Test("text, secondary text and links reach WCAG AA contrast (4.5:1) in light and dark mode")
+    func contrastAA() throws {
+        let template = try String(contentsOfFile: TestSupport.templatesRoot + "/errors/html.mustache", encoding: .utf8)
+        let rules = template.components(separatedBy: ":root{").dropFirst().map { $0.prefix { $0 != "}" } }
+        try #require(rules.count == 2, "expected a light and a dark :root rule")
+        for (mode, rule) in zip(["light", "dark"], rules) {
+            let colours = Self.palette(rule)
+            let background = try #require(colours["bg"])
+            for name in ["fg", "muted", "link"] {
+                let colour = try #require(colours[name], "\(mode) mode lacks --\(name)")
+                let ratio = Self.contrast(colour, background)
+                #expect(ratio >= 4.5, "\(mode) --\(name) \(colour) on \(background) is \(ratio):1")
+            }
+        }
+    }
+}
