@@ -1,6 +1,13 @@
 import Foundation
 import Testing
 
+/// A real server started on a loopback port with a build's generated config.
+protocol LoopbackServer {
+    var server: ServerProcess { get }
+    var port: Int { get }
+    init(build: ErrorPagesBuild) throws
+}
+
 /// The requests every server test sends, and what each must get back.
 enum Negotiation {
     struct Format: Hashable, CustomStringConvertible {
@@ -31,6 +38,27 @@ enum Negotiation {
     ]
 
     static let methods = ["GET", "HEAD", "POST"]
+
+    /// Errors the front server makes itself: configured statuses and a missing file.
+    static let localErrors = [("/status/404", 404), ("/no/such/file", 404), ("/status/503", 503), ("/status/507", 507)]
+
+    /// Builds the pages, starts the server with them, sends the whole matrix for each case,
+    /// stops the server, and records every wrong answer.
+    static func check<Server: LoopbackServer>(_ type: Server.Type, cases: [(path: String, code: Int)],
+                                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let build = try ErrorPagesBuild()
+        defer { build.remove() }
+        let server = try Server(build: build)
+        defer { server.server.stop() }
+        let (sent, failures) = try run(port: server.port, cases: cases, build: build)
+        #expect(sent == cases.count * languages.count * formats.count * methods.count, sourceLocation: sourceLocation)
+        #expect(failures.isEmpty, """
+            \(failures.count) of \(sent) answers were wrong:
+            \(failures.prefix(20).joined(separator: "\n"))
+            server log:
+            \(server.server.log)
+            """, sourceLocation: sourceLocation)
+    }
 
     /// Checks one response against what it must be; returns the problems found.
     static func problems(in response: HTTPResponse, code: Int, language: String, format: Format, method: String,

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A real nginx serving the generated configuration, included unchanged.
-struct Nginx {
+struct Nginx: LoopbackServer {
     let server: ServerProcess
     let port: Int
     let prefix: String
@@ -72,25 +72,11 @@ struct NginxTests {
 
     @Test("404, 503 and 507 keep their status, in the asked language and format, for GET, HEAD and POST")
     func negotiationMatrix() throws {
-        let build = try ErrorPagesBuild()
-        defer { build.remove() }
-        let nginx = try Nginx(build: build)
-        defer { nginx.server.stop() }
-        let (sent, failures) = try Negotiation.run(
-            port: nginx.port, cases: [("/status/404", 404), ("/no/such/file", 404), ("/status/503", 503), ("/status/507", 507)],
-            build: build)
-        #expect(sent == 4 * Negotiation.languages.count * Negotiation.formats.count * 3)
-        #expect(failures.isEmpty, "\(failures.count) of \(sent) answers were wrong:\n\(failures.prefix(20).joined(separator: "\n"))")
+        try Negotiation.check(Nginx.self, cases: Negotiation.localErrors)
     }
 
     @Test("an upstream error is replaced by our page, with the upstream's status")
     func upstreamError() throws {
-        let build = try ErrorPagesBuild()
-        defer { build.remove() }
-        let nginx = try Nginx(build: build)
-        defer { nginx.server.stop() }
-        let (sent, failures) = try Negotiation.run(port: nginx.port, cases: [("/upstream/api", 503)], build: build)
-        #expect(sent > 0)
-        #expect(failures.isEmpty, "\(failures.prefix(10).joined(separator: "\n"))")
+        try Negotiation.check(Nginx.self, cases: [("/upstream/api", 503)])
     }
 }
