@@ -72,7 +72,8 @@ public struct MarkdownRenderer: Sendable {
         link: (String) -> LinkMarkup? = { _ in nil }
     ) -> Output {
         let options = CMARK_OPT_UNSAFE
-        guard let root = markdown.withCString({ cmark_parse_document($0, markdown.utf8.count, options) }) else {
+        let (source, tables) = PipeTable.extract(from: markdown) { Self.tableMarker($0) }
+        guard let root = source.withCString({ cmark_parse_document($0, source.utf8.count, options) }) else {
             return Output(html: "", headings: [])
         }
         defer { cmark_node_free(root) }
@@ -80,6 +81,7 @@ public struct MarkdownRenderer: Sendable {
         var links: [OpaquePointer] = []
         var codeBlocks: [OpaquePointer] = []
         var headingNodes: [OpaquePointer] = []
+        var paragraphs: [OpaquePointer] = []
         if let iterator = cmark_iter_new(root) {
             defer { cmark_iter_free(iterator) }
             while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -88,6 +90,7 @@ public struct MarkdownRenderer: Sendable {
                 case CMARK_NODE_LINK: links.append(node)
                 case CMARK_NODE_CODE_BLOCK: codeBlocks.append(node)
                 case CMARK_NODE_HEADING: headingNodes.append(node)
+                case CMARK_NODE_PARAGRAPH where !tables.isEmpty: paragraphs.append(node)
                 default: break
                 }
             }
@@ -95,6 +98,17 @@ public struct MarkdownRenderer: Sendable {
 
         for node in links {
             rewriteLink(node, link)
+        }
+        // Each table's placeholder stands alone in a paragraph; the table takes its place.
+        for node in paragraphs {
+            guard let child = cmark_node_first_child(node), cmark_node_next(child) == nil,
+                  cmark_node_get_type(child) == CMARK_NODE_TEXT,
+                  let index = Self.tableIndex(string(cmark_node_get_literal(child))), index < tables.count else { continue }
+            let html = tables[index].html { cell in
+                var cellIDs = HeadingIDs()
+                return Self.unwrapParagraph(render(PipeTable.inlineSource(cell), ids: &cellIDs, link: link).html)
+            }
+            replace(node, withBlockHTML: html)
         }
         for node in codeBlocks {
             let info = string(cmark_node_get_fence_info(node))
@@ -113,6 +127,24 @@ public struct MarkdownRenderer: Sendable {
         guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
         defer { free(rendered) }
         return Output(html: String(cString: rendered), headings: headings)
+    }
+
+    // MARK: Tables
+
+    /// The line that stands for table `index` until cmark has parsed the rest.
+    static func tableMarker(_ index: Int) -> String { "\u{E002}\(index)\u{E003}" }
+
+    static func tableIndex(_ text: String) -> Int? {
+        guard text.first == "\u{E002}", text.last == "\u{E003}" else { return nil }
+        return Int(text.dropFirst().dropLast())
+    }
+
+    /// The inside of `<p>…</p>\n`, for content rendered as one paragraph.
+    static func unwrapParagraph(_ html: String) -> String {
+        guard html.hasPrefix("<p>"), html.hasSuffix("</p>\n") else {
+            return html.hasSuffix("\n") ? String(html.dropLast()) : html
+        }
+        return String(html.dropFirst(3).dropLast(5))
     }
 
     // MARK: Tree surgery
