@@ -63,12 +63,14 @@ public struct MarkdownRenderer: Sendable {
     ///     made from.
     ///   - expand: turns a heading's inner HTML (placeholders included) into its final HTML.
     ///   - ids: the page's id set; headings claim their ids from it in document order.
+    ///   - labels: the words callouts start with, in the page's language.
     ///   - link: how to write each link destination; nil leaves the link as written.
     public func render(
         _ markdown: String,
         plainText: (String) -> String = { $0 },
         expand: (String) -> String = { $0 },
         ids: inout HeadingIDs,
+        labels: CalloutLabels = .english,
         link: (String) -> LinkMarkup? = { _ in nil }
     ) -> Output {
         let options = CMARK_OPT_UNSAFE
@@ -82,6 +84,8 @@ public struct MarkdownRenderer: Sendable {
         var codeBlocks: [OpaquePointer] = []
         var headingNodes: [OpaquePointer] = []
         var paragraphs: [OpaquePointer] = []
+        var lists: [OpaquePointer] = []
+        var quotes: [OpaquePointer] = []
         if let iterator = cmark_iter_new(root) {
             defer { cmark_iter_free(iterator) }
             while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -91,6 +95,8 @@ public struct MarkdownRenderer: Sendable {
                 case CMARK_NODE_CODE_BLOCK: codeBlocks.append(node)
                 case CMARK_NODE_HEADING: headingNodes.append(node)
                 case CMARK_NODE_PARAGRAPH where !tables.isEmpty: paragraphs.append(node)
+                case CMARK_NODE_LIST: lists.append(node)
+                case CMARK_NODE_BLOCK_QUOTE: quotes.append(node)
                 default: break
                 }
             }
@@ -124,6 +130,22 @@ public struct MarkdownRenderer: Sendable {
             replace(node, withBlockHTML: HeadingMarkup.html(level: level, id: id, inner: inner))
         }
 
+        // Terms claim their ids after every heading, in document order, as in MDN; the lists are
+        // then rewritten innermost first, so a list nested in a definition is already HTML.
+        let definitionLists = lists.filter(isDefinitionList)
+        var termIDs: [[String]] = []
+        for list in definitionLists {
+            termIDs.append(items(of: list).map { item in
+                ids.claim(plainText(termText(cmark_node_first_child(item))))
+            })
+        }
+        for (list, listIDs) in zip(definitionLists, termIDs).reversed() {
+            replace(list, withBlockHTML: definitionListHTML(list, ids: listIDs, expand: expand))
+        }
+        for quote in quotes {
+            rewriteCallout(quote, labels: labels)
+        }
+
         guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
         defer { free(rendered) }
         return Output(html: String(cString: rendered), headings: headings)
@@ -145,6 +167,146 @@ public struct MarkdownRenderer: Sendable {
             return html.hasSuffix("\n") ? String(html.dropLast()) : html
         }
         return String(html.dropFirst(3).dropLast(5))
+    }
+
+    // MARK: Definition lists
+
+    /// MDN's definition list: a bullet list whose every item is a term paragraph followed by
+    /// one nested bullet list whose items each start with `: `.
+    private func isDefinitionList(_ list: OpaquePointer) -> Bool {
+        guard cmark_node_get_list_type(list) == CMARK_BULLET_LIST else { return false }
+        let entries = items(of: list)
+        return !entries.isEmpty && entries.allSatisfy { item in
+            guard let term = cmark_node_first_child(item), cmark_node_get_type(term) == CMARK_NODE_PARAGRAPH,
+                  let definitions = cmark_node_next(term), cmark_node_get_type(definitions) == CMARK_NODE_LIST,
+                  cmark_node_next(definitions) == nil,
+                  cmark_node_get_list_type(definitions) == CMARK_BULLET_LIST else { return false }
+            let definitionItems = items(of: definitions)
+            return !definitionItems.isEmpty && definitionItems.allSatisfy { definition in
+                guard let paragraph = cmark_node_first_child(definition),
+                      cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH,
+                      let text = cmark_node_first_child(paragraph), cmark_node_get_type(text) == CMARK_NODE_TEXT else {
+                    return false
+                }
+                let literal = string(cmark_node_get_literal(text))
+                return literal == ":" || literal.hasPrefix(": ")
+            }
+        }
+    }
+
+    private func items(of list: OpaquePointer) -> [OpaquePointer] {
+        var result: [OpaquePointer] = []
+        var item = cmark_node_first_child(list)
+        while let current = item {
+            result.append(current)
+            item = cmark_node_next(current)
+        }
+        return result
+    }
+
+    /// The text a term's id is made from: MDN uses only the first element when the term
+    /// starts with one (`<code>accept</code> header` → `accept`).
+    private func termText(_ paragraph: OpaquePointer?) -> String {
+        guard let paragraph, let first = cmark_node_first_child(paragraph) else { return "" }
+        return cmark_node_get_type(first) == CMARK_NODE_TEXT ? text(of: paragraph) : text(of: first)
+    }
+
+    private func definitionListHTML(_ list: OpaquePointer, ids: [String], expand: (String) -> String) -> String {
+        var html = "<dl>\n"
+        for (item, id) in zip(items(of: list), ids) {
+            guard let term = cmark_node_first_child(item), let definitions = cmark_node_next(term) else { continue }
+            // MDN wraps every definition's text in <p>, however tight the source list is.
+            cmark_node_set_list_tight(definitions, 0)
+            let inner = expand(Self.unwrapParagraph(renderHTML(term)))
+            let escapedID = HTMLText.escapeAttribute(id)
+            // A term that already holds a link gets no self-link: nested <a> is invalid.
+            html += inner.contains("<a ")
+                ? "<dt id=\"\(escapedID)\">\(inner)</dt>\n"
+                : "<dt id=\"\(escapedID)\"><a href=\"#\(escapedID)\">\(inner)</a></dt>\n"
+            for definition in items(of: definitions) {
+                if let paragraph = cmark_node_first_child(definition), let marker = cmark_node_first_child(paragraph) {
+                    let literal = string(cmark_node_get_literal(marker))
+                    let rest = String(literal.dropFirst(literal.hasPrefix(": ") ? 2 : 1))
+                    if rest.isEmpty, cmark_node_next(marker) != nil {
+                        cmark_node_unlink(marker)
+                        cmark_node_free(marker)
+                    } else {
+                        _ = rest.withCString { cmark_node_set_literal(marker, $0) }
+                    }
+                }
+                var content = ""
+                var child = cmark_node_first_child(definition)
+                while let block = child {
+                    content += renderHTML(block)
+                    child = cmark_node_next(block)
+                }
+                html += "<dd>\n\(content)</dd>\n"
+            }
+        }
+        return html + "</dl>"
+    }
+
+    private func renderHTML(_ node: OpaquePointer) -> String {
+        guard let rendered = cmark_render_html(node, CMARK_OPT_UNSAFE) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    // MARK: Callouts
+
+    /// Turns a block quote that starts with `[!NOTE]`, `[!WARNING]` or `[!CALLOUT]` (GFM
+    /// alerts), or with a bold `Note:`/`Warning:` (MDN's older form), into MDN's notecard.
+    private func rewriteCallout(_ quote: OpaquePointer, labels: CalloutLabels) {
+        guard let paragraph = cmark_node_first_child(quote), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH,
+              let first = cmark_node_first_child(paragraph) else { return }
+        let kind: CalloutLabels.Kind
+        switch cmark_node_get_type(first) {
+        case CMARK_NODE_TEXT:
+            let literal = string(cmark_node_get_literal(first))
+            guard let found = CalloutLabels.Kind.allCases.first(where: { literal.hasPrefix($0.marker) }) else { return }
+            kind = found
+            let rest = String(literal.dropFirst(kind.marker.count))
+            if rest.isEmpty {
+                cmark_node_unlink(first)
+                cmark_node_free(first)
+            } else {
+                _ = rest.withCString { cmark_node_set_literal(first, $0) }
+            }
+            if labels.label(for: kind) == nil, let head = cmark_node_first_child(paragraph),
+               cmark_node_get_type(head) == CMARK_NODE_SOFTBREAK {
+                // No label to stand before it: the marker's line end goes with the marker.
+                cmark_node_unlink(head)
+                cmark_node_free(head)
+            }
+            if let label = labels.label(for: kind), let strong = inlineHTML("<strong>\(HTMLText.escapeText(label))</strong>") {
+                if let head = cmark_node_first_child(paragraph) {
+                    cmark_node_insert_before(head, strong)
+                } else {
+                    cmark_node_append_child(paragraph, strong)
+                }
+            }
+        case CMARK_NODE_STRONG:
+            let label = text(of: first).trimmingCharacters(in: .whitespaces)
+            guard let found = labels.kind(ofLegacyLabel: label) else { return }
+            kind = found
+        default:
+            return
+        }
+        guard let open = htmlBlock("<div class=\"\(kind.classes)\">"), let close = htmlBlock("</div>") else { return }
+        cmark_node_insert_before(quote, open)
+        while let child = cmark_node_first_child(quote) {
+            cmark_node_unlink(child)
+            cmark_node_insert_before(quote, child)
+        }
+        cmark_node_insert_before(quote, close)
+        cmark_node_unlink(quote)
+        cmark_node_free(quote)
+    }
+
+    private func htmlBlock(_ html: String) -> OpaquePointer? {
+        guard let node = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return nil }
+        _ = (html + "\n").withCString { cmark_node_set_literal(node, $0) }
+        return node
     }
 
     // MARK: Tree surgery

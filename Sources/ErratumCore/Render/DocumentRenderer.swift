@@ -79,6 +79,9 @@ public struct DocumentRenderer: Sendable {
             plainText: { Self.idText($0, outputs: outputs) },
             expand: { Self.substitute(in: $0) { outputs[$0].html } },
             ids: &ids,
+            labels: CalloutLabels(
+                note: strings.text("callouts.note", locale: document.locale) ?? CalloutLabels.english.note,
+                warning: strings.text("callouts.warning", locale: document.locale) ?? CalloutLabels.english.warning),
             link: { links.markup(for: $0) }
         )
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
