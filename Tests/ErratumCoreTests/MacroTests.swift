@@ -15,6 +15,14 @@ private func fixtureCatalog() -> Catalog {
         doc(.english, "Web/HTTP/Reference/Status/507", specs: ["https://www.rfc-editor.org/rfc/rfc4918#section-11.5"],
             pageType: "http-status-code"),
         doc(.english, "Glossary/WebDAV"),
+        doc(.english, "Web/HTTP/Reference/Headers/Retry-After"),
+        doc(.english, "Web/HTTP/Reference/Methods/POST"),
+        doc(.english, "Web/HTML/Reference/Elements/input"),
+        doc(.english, "Web/JavaScript/Reference/Global_Objects/Array/map"),
+        doc(.english, "Web/JavaScript/Reference/Statements/for"),
+        doc(.english, "Web/CSS/Reference/Values/color_value"),
+        doc(.english, "Web/CSS/Reference/Properties/color"),
+        doc(.english, "Web/CSS/Reference/Selectors/:hover"),
         doc(.english, "Glossary/Reverse_proxy"),
         doc(ContentLocale(tag: "fr"), "Web/HTTP/Reference/Status/413"),
         doc(ContentLocale(tag: "fr"), "Web/HTTP/Reference/Status/507"),
@@ -144,6 +152,49 @@ struct MacroTests {
     func escaping() {
         #expect(paragraph(#"{{Glossary("WebDAV", "<script>alert(1)</script>")}}"#)
             == #"<a href="/en-US/docs/Glossary/WebDAV">&lt;script&gt;alert(1)&lt;/script&gt;</a>"#)
+    }
+}
+
+@Suite("More of MDN's macros")
+struct MoreMacroTests {
+    @Test("link macros build MDN's URLs and text", arguments: [
+        (#"{{HTTPHeader("Retry-After")}}"#, #"<a href="/en-US/docs/Web/HTTP/Reference/Headers/Retry-After"><code>Retry-After</code></a>"#),
+        (#"{{HTTPMethod("POST")}}"#, #"<a href="/en-US/docs/Web/HTTP/Reference/Methods/POST"><code>POST</code></a>"#),
+        (#"{{RFC(9110, "", 15)}}"#, #"<a href="https://datatracker.ietf.org/doc/html/rfc9110#section-15" class="external" target="_blank">RFC 9110, section 15</a>"#),
+        (#"{{RFC(7231, "Accept", "5.3.2")}}"#, #"<a href="https://datatracker.ietf.org/doc/html/rfc7231#section-5.3.2" class="external" target="_blank">RFC 7231, section 5.3.2: Accept</a>"#),
+        (#"{{HTMLElement("input")}}"#, #"<a href="/en-US/docs/Web/HTML/Reference/Elements/input"><code>&lt;input&gt;</code></a>"#),
+        (#"{{HTMLElement("input", "an input")}}"#, #"<a href="/en-US/docs/Web/HTML/Reference/Elements/input">an input</a>"#),
+        (#"{{jsxref("Array.prototype.map()")}}"#, #"<a href="/en-US/docs/Web/JavaScript/Reference/Global_Objects/Array/map"><code>Array.prototype.map()</code></a>"#),
+        (#"{{jsxref("for")}}"#, #"<a href="/en-US/docs/Web/JavaScript/Reference/Statements/for"><code>for</code></a>"#),
+        (#"{{cssxref("color")}}"#, #"<a href="/en-US/docs/Web/CSS/Reference/Properties/color"><code>color</code></a>"#),
+        (#"{{cssxref(":hover")}}"#, #"<a href="/en-US/docs/Web/CSS/Reference/Selectors/:hover"><code>:hover</code></a>"#),
+        (#"{{cssxref("&lt;color&gt;")}}"#, #"<a href="/en-US/docs/Web/CSS/Reference/Values/color_value"><code>&lt;color&gt;</code></a>"#),
+    ])
+    func links(source: String, html: String) {
+        #expect(paragraph(source) == html)
+    }
+
+    @Test("CSP links the directive's page, which may not exist")
+    func csp() {
+        #expect(paragraph(#"{{CSP("default-src")}}"#)
+            == #"<a class="page-not-created" data-href="/en-US/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/default-src" title="Not written yet."><code>default-src</code></a>"#)
+    }
+
+    @Test("inline badges are labelled icons; Optional is a text badge")
+    func badges() {
+        #expect(paragraph("x {{Experimental_Inline}}")
+            == #"x <span role="img" class="icon icon-experimental" title="Experimental: its behaviour may change." aria-label="Experimental"></span>"#)
+        #expect(paragraph("{{Non-standard_Inline}}").contains(#"class="icon icon-nonstandard""#))
+        #expect(paragraph("{{deprecated_inline}}").contains(#"class="icon icon-deprecated""#))
+        #expect(paragraph("{{optional_inline}}") == #"<span class="badge inline optional">Optional</span>"#)
+    }
+
+    @Test("header banners are notecards that replace their paragraph")
+    func banners() {
+        let html = render("{{SeeCompatTable}}\n\nText.").html
+        #expect(html.hasPrefix(#"<div class="notecard experimental"><p><strong>Experimental:</strong> </p></div>"#))
+        #expect(html.hasSuffix("<p>Text.</p>\n"))
+        #expect(render("{{SecureContext_Header}}").html.hasPrefix(#"<div class="notecard secure">"#))
     }
 }
 

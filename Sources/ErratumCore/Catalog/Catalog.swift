@@ -8,8 +8,12 @@ public struct Catalog: Sendable {
     private var documents: [DocumentKey: Document] = [:]
     /// Every locale's document at a lower-cased slug.
     private var bySlug: [String: [Document]] = [:]
+    /// Documents by their parent (locale and slug without the last segment).
+    private var bySlugPrefix: [DocumentKey: [Document]] = [:]
     /// Each locale's redirects.
     public let redirects: [ContentLocale: Redirects]
+    /// MDN's localized UI words from the content.
+    public let l10n: L10nStrings
     /// Every document, sorted by locale then slug.
     public private(set) var allDocuments: [Document] = []
 
@@ -21,6 +25,7 @@ public struct Catalog: Sendable {
     /// `sidebar`, `status`).
     public init(_ content: ContentSet) {
         redirects = content.redirects
+        l10n = content.l10n
         for document in content.documents { documents[document.id] = document }
         var inherited: [Document] = []
         for document in content.documents {
@@ -39,6 +44,9 @@ public struct Catalog: Sendable {
         for document in inherited {
             documents[document.id] = document
             bySlug[document.slug.lowercased(), default: []].append(document)
+            if let slash = document.slug.lastIndex(of: "/") {
+                bySlugPrefix[DocumentKey(locale: document.locale, slug: String(document.slug[..<slash])), default: []].append(document)
+            }
         }
         allDocuments = inherited
     }
@@ -52,6 +60,14 @@ public struct Catalog: Sendable {
     public func englishSource(of document: Document) -> Document? {
         if case let .found(source, _) = resolve("/en-US/docs/\(document.slug)") { return source }
         return nil
+    }
+
+    /// The documents directly below a slug in a locale, sorted by title.
+    public func children(of slug: String, locale: ContentLocale) -> [Document] {
+        let prefix = slug.lowercased() + "/"
+        return (bySlugPrefix[DocumentKey(locale: locale, slug: slug)] ?? [])
+            .filter { $0.slug.lowercased().hasPrefix(prefix) }
+            .sorted { $0.frontMatter.title < $1.frontMatter.title }
     }
 
     /// Every locale's version of a document (its translations and itself), English first.

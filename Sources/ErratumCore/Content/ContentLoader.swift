@@ -20,6 +20,7 @@ public struct ContentLoader: Sendable {
     public func load() throws(DiagnosticError) -> (ContentSet, [Diagnostic]) {
         var documents: [DocumentKey: Document] = [:]
         var redirects: [ContentLocale: Redirects] = [:]
+        var l10n = L10nStrings()
         var diagnostics: [Diagnostic] = []
         let fileManager = FileManager.default
 
@@ -28,6 +29,9 @@ public struct ContentLoader: Sendable {
             guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw DiagnosticError(.sourceIO, "content folder '\(root)' does not exist")
             }
+            let (strings, problems) = L10nStrings.load(folder: root.appendingPathComponent("jsondata"))
+            l10n.merge(strings)
+            diagnostics += problems
             for localeFolder in Self.localeFolders(in: root) {
                 let locale = ContentLocale(tag: localeFolder)
                 let localeRoot = root.appendingPathComponent(localeFolder)
@@ -76,7 +80,7 @@ public struct ContentLoader: Sendable {
             }
         }
         let sorted = documents.values.sorted { $0.id < $1.id }
-        return (ContentSet(documents: sorted, redirects: redirects), diagnostics.sorted())
+        return (ContentSet(documents: sorted, redirects: redirects, l10n: l10n), diagnostics.sorted())
     }
 
     /// MDN's rule for the folder of a slug: lower case, with characters that are unsafe in

@@ -4,11 +4,14 @@ public struct ContentSet: Sendable {
     public var documents: [Document]
     /// Each locale's redirects.
     public var redirects: [ContentLocale: Redirects]
+    /// MDN's localized UI words, when a root has `jsondata/`.
+    public var l10n: L10nStrings
 
     /// Creates a content set.
-    public init(documents: [Document], redirects: [ContentLocale: Redirects]) {
+    public init(documents: [Document], redirects: [ContentLocale: Redirects], l10n: L10nStrings = L10nStrings()) {
         self.documents = documents
         self.redirects = redirects
+        self.l10n = l10n
     }
 
     /// The locales that have at least one document, English first.

@@ -1,18 +1,25 @@
 import Foundation
 
-/// `{{HTTPStatus(code, text, anchor, no_code)}}`: a link to a status code's reference page.
-struct HTTPStatusMacro: Macro {
-    let names = ["httpstatus"]
+/// `{{HTTPStatus(code, text, anchor, no_code)}}`, `{{HTTPHeader(…)}}`, `{{HTTPMethod(…)}}`:
+/// a link to an HTTP reference page, the text in `<code>` unless `no_code` is set.
+struct HTTPReferenceMacro: Macro {
+    let names: [String]
+    let section: String
+    let what: String
+
+    static let status = HTTPReferenceMacro(names: ["httpstatus"], section: "Status", what: "a status code")
+    static let header = HTTPReferenceMacro(names: ["httpheader"], section: "Headers", what: "a header name")
+    static let method = HTTPReferenceMacro(names: ["httpmethod"], section: "Methods", what: "a method name")
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         try expectAtMost(4, call)
-        let code = try required(call, 0, "a status code")
-        var text = call.argument(1) ?? code
-        var url = "/\(context.document.locale.tag)/docs/Web/HTTP/Reference/Status/\(code)"
+        let name = try required(call, 0, what)
+        var text = call.argument(1) ?? name
+        var url = "/\(context.document.locale.tag)/docs/Web/HTTP/Reference/\(section)/\(name)"
         if let anchor = call.argument(2) {
             // MDN appends the anchor to the text as well.
-            url += "#\(anchor)"
-            text += ".\(anchor)"
+            url += anchor.hasPrefix("#") ? anchor : "#\(anchor)"
+            text += "." + (anchor.hasPrefix("#") ? String(anchor.dropFirst()) : anchor)
         }
         let noCode = call.arguments.count > 3 && call.arguments[3] != .bool(false) && call.argument(3) != nil
         let inner = noCode ? HTMLText.escapeText(text) : "<code>\(HTMLText.escapeText(text))</code>"
@@ -41,5 +48,117 @@ struct HTTPSidebarMacro: Macro {
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         MacroOutput(html: "", isBlock: true)
+    }
+}
+
+/// `{{RFC(number, content, section)}}`: a link to an RFC on the IETF datatracker.
+struct RFCMacro: Macro {
+    let names = ["rfc"]
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(3, call)
+        let number = try required(call, 0, "an RFC number")
+        guard Int(number) != nil else { throw MacroError("RFC needs a number as argument 1, found '\(number)'") }
+        var href = "https://datatracker.ietf.org/doc/html/rfc\(number)"
+        var text = "RFC \(number)"
+        if let section = call.argument(2) {
+            href += "#section-\(section)"
+            text += ", \(context.word(mdn: "Common.section", "macros.section", "section")) \(section)"
+        }
+        if let content = call.argument(1) { text += ": \(content)" }
+        return MacroOutput(html: "<a href=\"\(HTMLText.escapeAttribute(href))\" class=\"external\" target=\"_blank\">\(HTMLText.escapeText(text))</a>")
+    }
+}
+
+/// `{{HTMLElement(name, text, anchor)}}` and `{{SVGElement(name)}}`: a link to an element's
+/// page, `<name>` in `<code>` unless other text is given.
+struct ElementMacro: Macro {
+    let names: [String]
+    let path: String
+
+    static let html = ElementMacro(names: ["htmlelement"], path: "Web/HTML/Reference/Elements")
+    static let svg = ElementMacro(names: ["svgelement"], path: "Web/SVG/Reference/Element")
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(3, call)
+        let name = try required(call, 0, "an element name")
+        var url = "/\(context.document.locale.tag)/docs/\(path)/\(name.lowercased())"
+        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let inner = call.argument(1).map(HTMLText.escapeText) ?? "<code>&lt;\(HTMLText.escapeText(name))&gt;</code>"
+        return MacroOutput(html: context.links.anchor(url, innerHTML: inner))
+    }
+}
+
+/// `{{CSP(directive)}}`: a link to a Content-Security-Policy directive.
+struct CSPMacro: Macro {
+    let names = ["csp"]
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(1, call)
+        let directive = try required(call, 0, "a directive")
+        let url = "/\(context.document.locale.tag)/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/\(directive)"
+        return MacroOutput(html: context.links.anchor(url, innerHTML: "<code>\(HTMLText.escapeText(directive))</code>"))
+    }
+}
+
+/// `{{jsxref(name, text, anchor, no_code)}}`: a link to the JavaScript reference, found among
+/// the sections MDN files it under.
+struct JSRefMacro: Macro {
+    let names = ["jsxref"]
+    static let sections = ["Global_Objects/", "", "Operators/", "Statements/", "Global_Objects/Intl/", "Global_Objects/Temporal/"]
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(4, call)
+        let name = try required(call, 0, "a JavaScript name")
+        let path = name.replacingOccurrences(of: "()", with: "").replacingOccurrences(of: ".prototype.", with: ".")
+            .replacingOccurrences(of: ".", with: "/")
+        let base = "/\(context.document.locale.tag)/docs/Web/JavaScript/Reference/"
+        let candidates = Self.sections.map { base + $0 + path }
+        var url = candidates.first { url in
+            if case .notDocs = context.catalog.resolve(url) { return false }
+            if case .missing = context.catalog.resolve(url) { return false }
+            return true
+        } ?? candidates[0]
+        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let text = HTMLText.escapeText(call.argument(1) ?? name)
+        let noCode = call.arguments.count > 3 && call.arguments[3] != .bool(false) && call.argument(3) != nil
+        return MacroOutput(html: context.links.anchor(url, innerHTML: noCode ? text : "<code>\(text)</code>"))
+    }
+}
+
+/// `{{cssxref(name, text, anchor)}}`: a link to the CSS reference; the page kind follows
+/// from the name (`<type>` value, `:pseudo` selector, `@rule`, `function()`, property).
+struct CSSRefMacro: Macro {
+    let names = ["cssxref"]
+
+    func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
+        try expectAtMost(3, call)
+        let raw = try required(call, 0, "a CSS name")
+        let name = raw.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        let base = "/\(context.document.locale.tag)/docs/Web/CSS/Reference/"
+        var display = name
+        let candidates: [String]
+        if name.hasPrefix("<"), name.hasSuffix(">") {
+            let type = String(name.dropFirst().dropLast())
+            candidates = ["Values/\(type)_value", "Values/\(type)"]
+        } else if name.hasPrefix(":") {
+            candidates = ["Selectors/\(name)"]
+        } else if name.hasPrefix("@") {
+            candidates = ["At-rules/\(name)"]
+        } else if name.hasSuffix("()") {
+            let function = String(name.dropLast(2))
+            candidates = ["Values/\(function)_function", "Values/\(function)"]
+        } else {
+            candidates = ["Properties/\(name)", "Values/\(name)", "Selectors/\(name)"]
+        }
+        if call.argument(1) == nil, candidates.first?.hasSuffix("_function") == true, !display.hasSuffix("()") { display += "()" }
+        var url = candidates.map { base + $0 }.first { url in
+            if case .found = context.catalog.resolve(url) { return true }
+            if case .onlyInEnglish = context.catalog.resolve(url) { return true }
+            return false
+        } ?? base + candidates[0]
+        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let text = HTMLText.escapeText(call.argument(1) ?? display)
+        return MacroOutput(html: context.links.anchor(url, innerHTML: "<code>\(text)</code>"))
     }
 }

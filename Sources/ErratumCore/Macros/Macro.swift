@@ -21,6 +21,17 @@ public struct MacroContext: Sendable {
     public func word(_ key: String, _ fallback: String) -> String {
         strings.text(key, locale: document.locale) ?? fallback
     }
+
+    /// A word MDN localizes in `jsondata/L10n-*.json` (`mdnKey`, e.g. `Template.optional`):
+    /// the content's own text in this locale, else ours in this language (`key`), else the
+    /// content's English, else ours in English, else `fallback`.
+    public func word(mdn mdnKey: String, _ key: String, _ fallback: String) -> String {
+        let l10n = catalog.l10n
+        if let text = l10n.text(mdnKey, locale: document.locale) { return text }
+        let language = strings.language(for: document.locale)
+        if language != strings.fallback, let text = strings.languages[language]?[key] { return text }
+        return l10n.text(mdnKey, locale: .english) ?? strings.text(key, language: strings.fallback) ?? fallback
+    }
 }
 
 /// The HTML a macro expands to.
@@ -79,7 +90,11 @@ public struct MacroRegistry: Sendable {
 
     /// The registry with every built-in macro.
     public static let standard = MacroRegistry([
-        HTTPStatusMacro(), GlossaryMacro(), SpecificationsMacro(), HTTPSidebarMacro(),
+        HTTPReferenceMacro.status, HTTPReferenceMacro.header, HTTPReferenceMacro.method,
+        GlossaryMacro(), RFCMacro(), ElementMacro.html, ElementMacro.svg, CSPMacro(), JSRefMacro(), CSSRefMacro(),
+        SpecificationsMacro(), CompatMacro(), HTTPSidebarMacro(), SubpagesWithSummariesMacro(),
+        BadgeMacro.experimental, BadgeMacro.deprecated, BadgeMacro.nonStandard, OptionalMacro(),
+        BannerMacro.deprecated, BannerMacro.nonStandard, BannerMacro.secureContext, BannerMacro.seeCompatTable,
     ])
 
     /// Creates a registry from macros.

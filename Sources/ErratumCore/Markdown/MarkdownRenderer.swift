@@ -130,6 +130,11 @@ public struct MarkdownRenderer: Sendable {
             replace(node, withBlockHTML: HeadingMarkup.html(level: level, id: id, inner: inner))
         }
 
+        // Callouts before definition lists: rewriting a list frees the nodes inside it, and a
+        // callout's own rewrite only moves its children.
+        for quote in quotes {
+            rewriteCallout(quote, labels: labels)
+        }
         // Terms claim their ids after every heading, in document order, as in MDN; the lists are
         // then rewritten innermost first, so a list nested in a definition is already HTML.
         let definitionLists = lists.filter(isDefinitionList)
@@ -141,9 +146,6 @@ public struct MarkdownRenderer: Sendable {
         }
         for (list, listIDs) in zip(definitionLists, termIDs).reversed() {
             replace(list, withBlockHTML: definitionListHTML(list, ids: listIDs, expand: expand))
-        }
-        for quote in quotes {
-            rewriteCallout(quote, labels: labels)
         }
 
         guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
