@@ -42,7 +42,9 @@ public struct ContentLoader: Sendable {
                         let text = try SourceText.read(redirectsPath)
                         let (table, problems) = Redirects.parse(text, path: redirectsPath)
                         var merged = redirects[locale] ?? Redirects()
-                        for entry in table.entries { merged.add(from: entry.from, to: entry.to) }
+                        for entry in table.entries {
+                            merged.add(from: entry.from, to: entry.to, at: table.location(of: entry.from))
+                        }
                         redirects[locale] = merged
                         diagnostics += problems
                     } catch {

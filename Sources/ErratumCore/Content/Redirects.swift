@@ -3,6 +3,7 @@ import Foundation
 /// One locale's `_redirects.txt`: old URL → new URL, matched case-insensitively.
 public struct Redirects: Sendable {
     private var targets: [String: String] = [:]
+    private var lines: [String: FileLocation] = [:]
 
     /// The number of redirects.
     public var count: Int { targets.count }
@@ -28,15 +29,19 @@ public struct Redirects: Sendable {
                                            at: location))
                 continue
             }
-            table.add(from: String(fields[0]), to: String(fields[1]))
+            table.add(from: String(fields[0]), to: String(fields[1]), at: location)
         }
         return (table, problems)
     }
 
     /// Adds or replaces a redirect.
-    public mutating func add(from: String, to: String) {
+    public mutating func add(from: String, to: String, at location: FileLocation? = nil) {
         targets[Self.key(from)] = to
+        if let location { lines[Self.key(from)] = location }
     }
+
+    /// Where the redirect from `url` is written.
+    public func location(of url: String) -> FileLocation? { lines[Self.key(url)] }
 
     /// The target of `url`, if it redirects; the fragment is not part of the match.
     public func target(of url: String) -> String? {

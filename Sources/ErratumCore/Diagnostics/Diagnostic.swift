@@ -68,6 +68,16 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let macroArguments = Self(rawValue: "macro-arguments")
     /// A macro call that is never closed with `}}`.
     public static let macroSyntax = Self(rawValue: "macro-syntax")
+    /// A link to a docs page that exists nowhere in the content.
+    public static let brokenLink = Self(rawValue: "broken-link")
+    /// A link whose `#fragment` names no id on the target page.
+    public static let brokenAnchor = Self(rawValue: "broken-anchor")
+    /// A redirect whose target redirects again.
+    public static let redirectChain = Self(rawValue: "redirect-chain")
+    /// Redirects that lead back to where they started.
+    public static let redirectLoop = Self(rawValue: "redirect-loop")
+    /// `<script>`, an `on…=` event attribute or a `javascript:` URL in a document.
+    public static let unsafeHTML = Self(rawValue: "unsafe-html")
     /// A template that does not parse or is missing.
     public static let template = Self(rawValue: "template")
     /// A UI strings file that is malformed or lacks a key.

@@ -50,6 +50,8 @@ public struct MarkdownRenderer: Sendable {
         public var html: String
         /// Every heading, in order.
         public var headings: [Heading]
+        /// Every link destination as written in the Markdown, in order.
+        public var links: [String] = []
     }
 
     /// Creates a renderer.
@@ -102,6 +104,7 @@ public struct MarkdownRenderer: Sendable {
             }
         }
 
+        let destinations = links.map { string(cmark_node_get_url($0)) }
         for node in links {
             rewriteLink(node, link)
         }
@@ -150,7 +153,7 @@ public struct MarkdownRenderer: Sendable {
 
         guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
         defer { free(rendered) }
-        return Output(html: String(cString: rendered), headings: headings)
+        return Output(html: String(cString: rendered), headings: headings, links: destinations)
     }
 
     // MARK: Tables

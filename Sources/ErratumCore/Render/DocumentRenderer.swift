@@ -12,6 +12,8 @@ public struct RenderedDocument: Sendable {
     public var sidebar: String?
     /// Warnings found while rendering (unknown macros, bad arguments).
     public var diagnostics: [Diagnostic]
+    /// The Markdown link destinations, as written.
+    public var links: [String] = []
 }
 
 /// Turns one document into HTML: macros out, cmark, macro HTML back in, MDN's ids and wrappers.
@@ -86,7 +88,7 @@ public struct DocumentRenderer: Sendable {
         )
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
         return RenderedDocument(document: document, html: html, headings: rendered.headings, sidebar: sidebar,
-                                diagnostics: diagnostics)
+                                diagnostics: diagnostics, links: rendered.links)
     }
 
     /// The text a heading's id is made from. As in MDN, a heading that starts with a macro's
