@@ -125,13 +125,17 @@ public struct Checker: Sendable {
         var problems: [Diagnostic] = []
         let html = page.html
         let lowered = html.lowercased()
-        func report(_ needle: String, _ message: String) {
-            guard lowered.contains(needle) else { return }
-            problems.append(Diagnostic(.error, .unsafeHTML, message, at: page.document.locate(needle, caseInsensitive: true)))
+        if lowered.contains("<script") {
+            problems.append(Diagnostic(.error, .unsafeHTML, "a <script> element would run in every reader's browser",
+                                       at: page.document.locate("<script", caseInsensitive: true)))
         }
-        report("<script", "a <script> element would run in every reader's browser")
-        report("javascript:", "a javascript: URL would run code when followed")
-        if let match = lowered.range(of: #"<[a-z][^>]*\son[a-z]+\s*="#, options: .regularExpression) {
+        // Only as a URL: prose says "JavaScript:" all the time.
+        if lowered.range(of: #"<[a-z][^<>]*\s(href|src|action|formaction)\s*=\s*["']?\s*javascript:"#, options: .regularExpression) != nil {
+            let location = ["(javascript:", "\"javascript:", "'javascript:", "=javascript:"].lazy
+                .compactMap { page.document.locate($0, caseInsensitive: true) }.first
+            problems.append(Diagnostic(.error, .unsafeHTML, "a javascript: URL would run code when followed", at: location))
+        }
+        if let match = lowered.range(of: #"<[a-z][^<>]*\son[a-z]+\s*="#, options: .regularExpression) {
             let snippet = String(lowered[match]).components(separatedBy: .whitespaces).last ?? "on"
             problems.append(Diagnostic(.error, .unsafeHTML, "an event-handler attribute (\(snippet.prefix { $0 != "=" })) would run code",
                                        at: page.document.locate(String(snippet.prefix { $0 != "=" }), caseInsensitive: true)))
