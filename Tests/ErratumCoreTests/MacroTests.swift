@@ -235,6 +235,6 @@ struct MarkdownTests {
         #expect(paragraph("[old](/en-US/docs/Web/HTTP/Status/413#x) [gone](/en-US/docs/Nope \"t\") [ext](https://example.com/)")
             == #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413#x">old</a> "#
             + #"<a class="page-not-created" data-href="/en-US/docs/Nope" title="Not written yet.">gone</a> "#
-            + #"<a href="https://example.com/">ext</a>"#)
+            + #"<a href="https://example.com/" class="external" target="_blank">ext</a>"#)
     }
 }

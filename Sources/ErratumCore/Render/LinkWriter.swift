@@ -38,6 +38,11 @@ public struct LinkWriter: Sendable {
     /// How a link destination written in Markdown should be rendered; nil leaves it as written
     /// (external links, same-page anchors, other schemes).
     public func markup(for destination: String) -> MarkdownRenderer.LinkMarkup? {
+        let lowered = destination.lowercased()
+        if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") {
+            // As MDN marks links that leave the site.
+            return MarkdownRenderer.LinkMarkup(href: destination, attributes: [.init("class", "external"), .init("target", "_blank")])
+        }
         guard let url = absoluteDocsURL(destination) else { return nil }
         switch catalog.resolve(url) {
         case let .found(document, fragment):
