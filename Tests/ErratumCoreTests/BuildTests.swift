@@ -104,6 +104,23 @@ struct BuildTests {
         #expect(fragment == "beispiele")
     }
 
+    @Test("a translation's original_slug resolves links to where it was")
+    func originalSlug() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        try TestSupport.write([
+            "fr/web/new/index.md": "---\ntitle: N\nslug: Web/New\noriginal_slug: Web/Old\n---\n",
+        ], under: folder)
+        let (content, diagnostics) = try ContentLoader(roots: [folder]).load()
+        #expect(diagnostics.isEmpty)
+        let catalog = Catalog(content)
+        guard case let .found(document, _) = catalog.resolve("/fr/docs/Web/Old") else {
+            Issue.record("the old slug does not resolve")
+            return
+        }
+        #expect(document.slug == "Web/New")
+    }
+
     @Test("JSON and problem+json bodies parse and hold the seeds' wording", arguments: [
         ("en", "Insufficient Storage", "The server is unable to store the included resource to complete the request."),
         ("fr", "Espace de stockage insuffisant", "Le serveur est incapable de stocker la ressource incluse pour compléter la requête."),

@@ -8,6 +8,8 @@ public struct Catalog: Sendable {
     private var documents: [DocumentKey: Document] = [:]
     /// Every locale's document at a lower-cased slug.
     private var bySlug: [String: [Document]] = [:]
+    /// Old slugs of moved translations (`original_slug`), where no document is now.
+    private var movedFrom: [DocumentKey: DocumentKey] = [:]
     /// Documents by their parent (locale and slug without the last segment).
     private var bySlugPrefix: [DocumentKey: [Document]] = [:]
     /// Each locale's redirects.
@@ -48,12 +50,22 @@ public struct Catalog: Sendable {
                 bySlugPrefix[DocumentKey(locale: document.locale, slug: String(document.slug[..<slash])), default: []].append(document)
             }
         }
+        for document in inherited {
+            guard let old = document.frontMatter.originalSlug else { continue }
+            let key = DocumentKey(locale: document.locale, slug: old)
+            if documents[key] == nil { movedFrom[key] = document.id }
+        }
         allDocuments = inherited
     }
 
     /// The document at `slug` in `locale`, without following redirects.
     public func document(_ locale: ContentLocale, _ slug: String) -> Document? {
         documents[DocumentKey(locale: locale, slug: slug)]
+    }
+
+    /// The translation that moved away from `slug` (its `original_slug`), if any.
+    func movedDocument(_ locale: ContentLocale, _ slug: String) -> Document? {
+        movedFrom[DocumentKey(locale: locale, slug: slug)].flatMap { documents[$0] }
     }
 
     /// The English document a translation was made from: same slug, or where it moved to.
@@ -91,7 +103,7 @@ public struct Catalog: Sendable {
         var seen: Set<String> = []
         for _ in 0..<Self.maximumRedirectHops {
             guard let (currentLocale, slug) = Self.parseDocsPath(current) else { return .notDocs }
-            if let document = document(currentLocale, slug) {
+            if let document = document(currentLocale, slug) ?? movedDocument(currentLocale, slug) {
                 let leftLocale = currentLocale != locale && currentLocale == .english
                 return leftLocale ? .onlyInEnglish(document, fragment: fragment) : .found(document, fragment: fragment)
             }

@@ -18,6 +18,8 @@ public struct FrontMatter: Sendable, Hashable {
     public var status: [String]
     /// The en-US commit a translation was made from (`l10n: sourceCommit:`).
     public var sourceCommit: String?
+    /// The slug a translation had before its page moved (`original_slug:`, translated content).
+    public var originalSlug: String?
 
     /// Creates front matter; only the title and slug are required.
     public init(

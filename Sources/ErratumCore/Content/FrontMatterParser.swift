@@ -19,8 +19,8 @@ public struct FrontMatterParser: Sendable {
         public var warnings: [Diagnostic]
     }
 
-    /// Keys MDN documents use. `original_slug`, `translation_of` and `tags` are legacy keys
-    /// still present in translated content; they are accepted and ignored.
+    /// Keys MDN documents use. `original_slug` (a translation's slug before its page moved) is
+    /// read; `translation_of` and `tags` are legacy keys, accepted and ignored.
     static let knownKeys: Set<String> = [
         "title", "short-title", "slug", "page-type", "spec-urls", "browser-compat",
         "sidebar", "status", "l10n", "original_slug", "translation_of", "tags",
@@ -125,6 +125,7 @@ extension FrontMatterParser {
                 case "browser-compat": result.browserCompat = try strings(value, key: key)
                 case "status": result.status = try strings(value, key: key)
                 case "l10n": result.sourceCommit = try l10n(value)
+                case "original_slug": result.originalSlug = try string(value, key: key).trimming(["/"])
                 default:
                     if !FrontMatterParser.knownKeys.contains(key) {
                         warnings.append(Diagnostic(.warning, .unknownKey, unknownKeyMessage(key),
