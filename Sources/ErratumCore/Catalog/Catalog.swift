@@ -127,6 +127,14 @@ public struct Catalog: Sendable {
         return "/\(locale.tag)/docs/\(targetSlug)"
     }
 
+    /// Whether a docs URL leads to a page, in its locale or in English.
+    public func exists(_ url: String) -> Bool {
+        switch resolve(url) {
+        case .found, .onlyInEnglish: true
+        case .missing, .notDocs: false
+        }
+    }
+
     /// Splits `path#fragment`.
     static func split(_ url: String) -> (path: String, fragment: String?) {
         guard let hash = url.firstIndex(of: "#") else { return (url, nil) }

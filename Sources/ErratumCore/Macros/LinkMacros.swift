@@ -15,14 +15,12 @@ struct HTTPReferenceMacro: Macro {
         try expectAtMost(4, call)
         let name = try required(call, 0, what)
         var text = call.argument(1) ?? name
-        var url = "/\(context.document.locale.tag)/docs/Web/HTTP/Reference/\(section)/\(name)"
+        let url = call.url("/\(context.document.locale.tag)/docs/Web/HTTP/Reference/\(section)/\(name)", anchorArgument: 2)
         if let anchor = call.argument(2) {
             // MDN appends the anchor to the text as well.
-            url += anchor.hasPrefix("#") ? anchor : "#\(anchor)"
             text += "." + (anchor.hasPrefix("#") ? String(anchor.dropFirst()) : anchor)
         }
-        let noCode = call.arguments.count > 3 && call.arguments[3] != .bool(false) && call.argument(3) != nil
-        let inner = noCode ? HTMLText.escapeText(text) : "<code>\(HTMLText.escapeText(text))</code>"
+        let inner = call.flag(3) ? HTMLText.escapeText(text) : "<code>\(HTMLText.escapeText(text))</code>"
         return MacroOutput(html: context.links.anchor(url, innerHTML: inner))
     }
 }
@@ -82,8 +80,7 @@ struct ElementMacro: Macro {
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         try expectAtMost(3, call)
         let name = try required(call, 0, "an element name")
-        var url = "/\(context.document.locale.tag)/docs/\(path)/\(name.lowercased())"
-        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let url = call.url("/\(context.document.locale.tag)/docs/\(path)/\(name.lowercased())", anchorArgument: 2)
         let inner = call.argument(1).map(HTMLText.escapeText) ?? "<code>&lt;\(HTMLText.escapeText(name))&gt;</code>"
         return MacroOutput(html: context.links.anchor(url, innerHTML: inner))
     }
@@ -114,15 +111,9 @@ struct JSRefMacro: Macro {
             .replacingOccurrences(of: ".", with: "/")
         let base = "/\(context.document.locale.tag)/docs/Web/JavaScript/Reference/"
         let candidates = Self.sections.map { base + $0 + path }
-        var url = candidates.first { url in
-            if case .notDocs = context.catalog.resolve(url) { return false }
-            if case .missing = context.catalog.resolve(url) { return false }
-            return true
-        } ?? candidates[0]
-        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let url = call.url(candidates.first(where: context.catalog.exists) ?? candidates[0], anchorArgument: 2)
         let text = HTMLText.escapeText(call.argument(1) ?? name)
-        let noCode = call.arguments.count > 3 && call.arguments[3] != .bool(false) && call.argument(3) != nil
-        return MacroOutput(html: context.links.anchor(url, innerHTML: noCode ? text : "<code>\(text)</code>"))
+        return MacroOutput(html: context.links.anchor(url, innerHTML: call.flag(3) ? text : "<code>\(text)</code>"))
     }
 }
 
@@ -152,12 +143,8 @@ struct CSSRefMacro: Macro {
             candidates = ["Properties/\(name)", "Values/\(name)", "Selectors/\(name)"]
         }
         if call.argument(1) == nil, candidates.first?.hasSuffix("_function") == true, !display.hasSuffix("()") { display += "()" }
-        var url = candidates.map { base + $0 }.first { url in
-            if case .found = context.catalog.resolve(url) { return true }
-            if case .onlyInEnglish = context.catalog.resolve(url) { return true }
-            return false
-        } ?? base + candidates[0]
-        if let anchor = call.argument(2) { url += anchor.hasPrefix("#") ? anchor : "#\(anchor)" }
+        let url = call.url(candidates.map { base + $0 }.first(where: context.catalog.exists) ?? base + candidates[0],
+                           anchorArgument: 2)
         let text = HTMLText.escapeText(call.argument(1) ?? display)
         return MacroOutput(html: context.links.anchor(url, innerHTML: "<code>\(text)</code>"))
     }

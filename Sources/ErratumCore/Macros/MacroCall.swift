@@ -56,6 +56,17 @@ public struct MacroCall: Sendable, Hashable {
         name.lowercased().replacingOccurrences(of: "-", with: "_")
     }
 
+    /// Whether the `index`th argument is given and not false (MDN's `no_code`-style flags).
+    public func flag(_ index: Int) -> Bool {
+        index < arguments.count && arguments[index] != .bool(false) && argument(index) != nil
+    }
+
+    /// `url` with the `index`th argument appended as its fragment, when given (`#` optional).
+    public func url(_ url: String, anchorArgument index: Int) -> String {
+        guard let anchor = argument(index) else { return url }
+        return url + (anchor.hasPrefix("#") ? anchor : "#\(anchor)")
+    }
+
     /// The `index`th argument as text; an empty string counts as absent, as in MDN.
     public func argument(_ index: Int) -> String? {
         guard index < arguments.count else { return nil }

@@ -283,7 +283,8 @@ public struct MarkdownRenderer: Sendable {
                 cmark_node_unlink(head)
                 cmark_node_free(head)
             }
-            if let label = labels.label(for: kind), let strong = inlineHTML("<strong>\(HTMLText.escapeText(label))</strong>") {
+            if let label = labels.label(for: kind),
+               let strong = rawNode(CMARK_NODE_HTML_INLINE, "<strong>\(HTMLText.escapeText(label))</strong>") {
                 if let head = cmark_node_first_child(paragraph) {
                     cmark_node_insert_before(head, strong)
                 } else {
@@ -297,21 +298,8 @@ public struct MarkdownRenderer: Sendable {
         default:
             return
         }
-        guard let open = htmlBlock("<div class=\"\(kind.classes)\">"), let close = htmlBlock("</div>") else { return }
-        cmark_node_insert_before(quote, open)
-        while let child = cmark_node_first_child(quote) {
-            cmark_node_unlink(child)
-            cmark_node_insert_before(quote, child)
-        }
-        cmark_node_insert_before(quote, close)
-        cmark_node_unlink(quote)
-        cmark_node_free(quote)
-    }
-
-    private func htmlBlock(_ html: String) -> OpaquePointer? {
-        guard let node = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return nil }
-        _ = (html + "\n").withCString { cmark_node_set_literal(node, $0) }
-        return node
+        replace(quote, withChildrenBetween: rawNode(CMARK_NODE_HTML_BLOCK, "<div class=\"\(kind.classes)\">\n"),
+                and: rawNode(CMARK_NODE_HTML_BLOCK, "</div>\n"))
     }
 
     // MARK: Tree surgery
@@ -329,21 +317,31 @@ public struct MarkdownRenderer: Sendable {
         var attributes = markup.attributes
         if !title.isEmpty, !attributes.contains(where: { $0.name == "title" }) { attributes.append(Attribute("title", title)) }
         let open = HTMLText.startTag("a", href: markup.href, attributes: attributes)
-        guard let openNode = inlineHTML(open), let closeNode = inlineHTML("</a>") else { return }
-        cmark_node_insert_before(node, openNode)
+        replace(node, withChildrenBetween: rawNode(CMARK_NODE_HTML_INLINE, open), and: rawNode(CMARK_NODE_HTML_INLINE, "</a>"))
+    }
+
+    /// A raw HTML node (inline or block) holding `html`.
+    private func rawNode(_ type: cmark_node_type, _ html: String) -> OpaquePointer? {
+        guard let node = cmark_node_new(type) else { return nil }
+        _ = html.withCString { cmark_node_set_literal(node, $0) }
+        return node
+    }
+
+    /// Replaces a container by its own children between two raw HTML nodes, and frees it.
+    private func replace(_ node: OpaquePointer, withChildrenBetween open: OpaquePointer?, and close: OpaquePointer?) {
+        guard let open, let close else {
+            open.map(cmark_node_free)
+            close.map(cmark_node_free)
+            return
+        }
+        cmark_node_insert_before(node, open)
         while let child = cmark_node_first_child(node) {
             cmark_node_unlink(child)
             cmark_node_insert_before(node, child)
         }
-        cmark_node_insert_before(node, closeNode)
+        cmark_node_insert_before(node, close)
         cmark_node_unlink(node)
         cmark_node_free(node)
-    }
-
-    private func inlineHTML(_ html: String) -> OpaquePointer? {
-        guard let node = cmark_node_new(CMARK_NODE_HTML_INLINE) else { return nil }
-        _ = html.withCString { cmark_node_set_literal(node, $0) }
-        return node
     }
 
     /// Replaces a block node by a raw HTML block holding `html`.
