@@ -89,3 +89,22 @@ struct DialectTests {
         #expect(render("> **Warnung:** Vorsicht.\n", labels: german).hasPrefix("<div class=\"notecard warning\">"))
     }
 }
+
+@Suite("Links in raw HTML")
+struct RawHTMLLinkTests {
+    @Test("the href of <a> tags in raw HTML is rewritten; other attributes and tags stay")
+    func rewrite() {
+        let html = #"<td><a class="x" href="/de/docs/A">A</a>, <abbr title="t">B</abbr> <a href='/de/docs/B#c' id="y">B</a> <img href="/x"></td>"#
+        let rewritten = RawHTMLLinks.rewrite(html) { $0.hasPrefix("/de/docs/") ? "../" + $0.dropFirst(9) : nil }
+        #expect(rewritten == #"<td><a class="x" href="../A">A</a>, <abbr title="t">B</abbr> <a href='../B#c' id="y">B</a> <img href="/x"></td>"#)
+    }
+
+    @Test("raw HTML links go through the same resolution as Markdown links")
+    func resolved() {
+        var ids = HeadingIDs()
+        let html = MarkdownRenderer().render("<table><tr><td><a href=\"/x\">X</a></td></tr></table>\n", ids: &ids) { url in
+            url == "/x" ? .init(href: "./x/index.html") : nil
+        }.html
+        #expect(html == "<table><tr><td><a href=\"./x/index.html\">X</a></td></tr></table>\n")
+    }
+}

@@ -88,6 +88,7 @@ public struct MarkdownRenderer: Sendable {
         var paragraphs: [OpaquePointer] = []
         var lists: [OpaquePointer] = []
         var quotes: [OpaquePointer] = []
+        var rawHTML: [OpaquePointer] = []
         if let iterator = cmark_iter_new(root) {
             defer { cmark_iter_free(iterator) }
             while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -99,6 +100,7 @@ public struct MarkdownRenderer: Sendable {
                 case CMARK_NODE_PARAGRAPH where !tables.isEmpty: paragraphs.append(node)
                 case CMARK_NODE_LIST: lists.append(node)
                 case CMARK_NODE_BLOCK_QUOTE: quotes.append(node)
+                case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: rawHTML.append(node)
                 default: break
                 }
             }
@@ -107,6 +109,13 @@ public struct MarkdownRenderer: Sendable {
         let destinations = links.map { string(cmark_node_get_url($0)) }
         for node in links {
             rewriteLink(node, link)
+        }
+        // Links written as raw HTML (`<a href="/de/docs/…">` in HTML tables) resolve the same way.
+        for node in rawHTML {
+            let literal = string(cmark_node_get_literal(node))
+            guard literal.contains("href") else { continue }
+            let rewritten = RawHTMLLinks.rewrite(literal) { link($0)?.href }
+            if rewritten != literal { _ = rewritten.withCString { cmark_node_set_literal(node, $0) } }
         }
         // Each table's placeholder stands alone in a paragraph; the table takes its place.
         for node in paragraphs {

@@ -43,7 +43,13 @@ public struct LinkWriter: Sendable {
             // As MDN marks links that leave the site.
             return MarkdownRenderer.LinkMarkup(href: destination, attributes: [.init("class", "external"), .init("target", "_blank")])
         }
-        guard let url = absoluteDocsURL(destination) else { return nil }
+        guard let url = absoluteDocsURL(destination) else {
+            // A site-absolute path that is no docs page (`/en-US/observatory`) lives on MDN.
+            if case let .offline(liveBase) = style, destination.hasPrefix("/"), !destination.hasPrefix("//") {
+                return MarkdownRenderer.LinkMarkup(href: liveBase + destination, attributes: [.init("class", "external")])
+            }
+            return nil
+        }
         switch catalog.resolve(url) {
         case let .found(document, fragment):
             return MarkdownRenderer.LinkMarkup(href: href(to: document, fragment: fragment))

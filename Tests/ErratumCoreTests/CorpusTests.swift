@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import ErratumCore
+
+/// MDN's own HTTP section (../shared/corpus: en-US and fr status pages, the German web/http
+/// tree, MDN's L10n strings), built as the offline site.
+@Suite("The HTTP section of real MDN content")
+struct CorpusTests {
+    static let corpus = URL(fileURLWithPath: TestSupport.repoRoot).deletingLastPathComponent()
+        .appendingPathComponent("shared/corpus/mdn/files").path
+
+    /// A content root holding the corpus' en-us, fr, jsondata and de/web/http.
+    static func httpSection(in folder: String) throws -> String {
+        let root = folder + "/files"
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: root + "/de/web", withIntermediateDirectories: true)
+        for part in ["en-us", "fr", "jsondata"] {
+            try fileManager.copyItem(atPath: corpus + "/" + part, toPath: root + "/" + part)
+        }
+        try fileManager.copyItem(atPath: corpus + "/de/web/http", toPath: root + "/de/web/http")
+        return root
+    }
+
+    @Test("builds with every macro known, no table left as pipes, and every relative link landing on a page")
+    func httpSectionBuilds() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.corpus + "/de/web/http"),
+                     "the test corpus is missing at \(Self.corpus)")
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let root = try Self.httpSection(in: folder)
+        let output = folder + "/Output"
+        let report = try Builder(options: BuildOptions(contentRoots: [root], templatesRoot: TestSupport.templatesRoot,
+                                                       outputPath: output, codes: [507])).build()
+        #expect(report.documents > 450)
+        let unknownInHTTP = report.diagnostics.filter { $0.code == .unknownMacro && $0.location?.file.contains("/web/http/") == true }
+        #expect(unknownInHTTP.isEmpty, "\(unknownInHTTP.prefix(5))")
+
+        var pages = 0
+        for path in try FileManager.default.subpathsOfDirectory(atPath: output + "/docs")
+        where path.hasSuffix(".html") && path.contains("/docs/Web/HTTP/") {
+            pages += 1
+            let html = try String(contentsOfFile: output + "/docs/" + path, encoding: .utf8)
+            #expect(!html.contains("unsupported templ"), "\(path) has an unsupported macro")
+            #expect(!Self.outsideCode(html).contains("{{"), "\(path) holds a macro call outside code")
+            #expect(!html.contains("<p>| "), "\(path) has a table left as pipes")
+            let folderURL = URL(fileURLWithPath: output + "/docs/" + path).deletingLastPathComponent()
+            // Links of the page itself: code samples (escaped, but with their quotes) do not count.
+            for href in BuildTests.attributeValues(in: Self.outsideCode(html), names: ["href"])
+            where !href.hasPrefix("#") && !href.contains("://") && !href.hasPrefix("mailto:") {
+                let target = String(href.prefix { $0 != "#" }).removingPercentEncoding ?? href
+                #expect(FileManager.default.fileExists(atPath: folderURL.appendingPathComponent(target).standardized.path),
+                        "\(path) links \(href), which is no file")
+            }
+        }
+        #expect(pages > 400)
+    }
+
+    /// The HTML with `<code>…</code>` and `<pre>…</pre>` removed.
+    static func outsideCode(_ html: String) -> String {
+        var text = html
+        for (open, close) in [("<pre", "</pre>"), ("<code>", "</code>")] {
+            while let start = text.range(of: open), let end = text.range(of: close, range: start.upperBound..<text.endIndex) {
+                text.removeSubrange(start.lowerBound..<end.upperBound)
+            }
+        }
+        return text
+    }
+}
