@@ -18,6 +18,7 @@ struct CorpusTests {
             try fileManager.copyItem(atPath: corpus + "/" + part, toPath: root + "/" + part)
         }
         try fileManager.copyItem(atPath: corpus + "/de/web/http", toPath: root + "/de/web/http")
+        try fileManager.copyItem(atPath: corpus + "/de/_redirects.txt", toPath: root + "/de/_redirects.txt")
         return root
     }
 
@@ -35,6 +36,7 @@ struct CorpusTests {
         let unknownInHTTP = report.diagnostics.filter { $0.code == .unknownMacro && $0.location?.file.contains("/web/http/") == true }
         #expect(unknownInHTTP.isEmpty, "\(unknownInHTTP.prefix(5))")
 
+        let moves = try CorpusMoves(germanRedirects: root + "/de/_redirects.txt")
         var pages = 0
         for path in try FileManager.default.subpathsOfDirectory(atPath: output + "/docs")
         where path.hasSuffix(".html") && path.contains("/docs/Web/HTTP/") {
@@ -51,9 +53,19 @@ struct CorpusTests {
                 #expect(FileManager.default.fileExists(atPath: folderURL.appendingPathComponent(target).standardized.path),
                         "\(path) links \(href), which is no file")
             }
+            // Links that leave for live MDN: only for pages the corpus does not hold (and the
+            // Compat block's link to the live compatibility table, which we cannot ship).
+            for href in BuildTests.attributeValues(in: Self.outsideCode(html), names: ["href"])
+            where href.hasPrefix(Self.liveMDN) && !href.hasSuffix("#browser_compatibility") {
+                if let local = moves.localFolder(for: String(href.dropFirst(Self.liveMDN.count)), in: root) {
+                    Issue.record("\(path) sends \(href) to live MDN, but the corpus has \(local)")
+                }
+            }
         }
         #expect(pages > 400)
     }
+
+    static let liveMDN = "https://developer.mozilla.org"
 
     /// The HTML with `<code>…</code>` and `<pre>…</pre>` removed.
     static func outsideCode(_ html: String) -> String {
@@ -64,5 +76,35 @@ struct CorpusTests {
             }
         }
         return text
+    }
+}
+
+/// A test oracle for "does the corpus hold this page?", read straight from the files: the
+/// page's folder in its locale or in en-us, at its slug or where the German redirect table
+/// (the only one in the corpus; MDN moves every locale's pages together) says it moved.
+struct CorpusMoves {
+    private var moves: [String: String] = [:]
+
+    init(germanRedirects path: String) throws {
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2, fields[0].hasPrefix("/de/docs/"), fields[1].hasPrefix("/de/docs/") else { continue }
+            moves[fields[0].dropFirst("/de/docs/".count).lowercased()] = fields[1].dropFirst("/de/docs/".count).lowercased()
+        }
+    }
+
+    /// The corpus folder holding `/<locale>/docs/<slug>[#…]`, if any.
+    func localFolder(for url: String, in root: String) -> String? {
+        let path = url.prefix { $0 != "#" && $0 != "?" }
+        let pieces = path.split(separator: "/", maxSplits: 2)
+        guard pieces.count == 3, pieces[1] == "docs" else { return nil }
+        let slug = pieces[2].lowercased()
+        for candidate in [slug, moves[slug]].compactMap({ $0 }) {
+            for locale in [pieces[0].lowercased(), "en-us"] {
+                let folder = "\(locale)/\(candidate)"
+                if FileManager.default.fileExists(atPath: "\(root)/\(folder)/index.md") { return folder }
+            }
+        }
+        return nil
     }
 }

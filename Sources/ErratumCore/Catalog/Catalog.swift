@@ -94,7 +94,7 @@ public struct Catalog: Sendable {
 
     /// Resolves a site URL such as `/fr/docs/Web/HTTP/Status#x` the way MDN does: the page
     /// itself, else its redirect (the locale's table, then the en-US table re-prefixed for
-    /// the locale), else the English page.
+    /// the locale; see `redirect(_:locale:)`), else the English page.
     public func resolve(_ url: String) -> LinkResolution {
         let (path, fragment) = Self.split(url)
         guard let (locale, _) = Self.parseDocsPath(path) else { return .notDocs }
@@ -118,13 +118,28 @@ public struct Catalog: Sendable {
         return .missing(url: current, fragment: fragment)
     }
 
-    /// The redirect target of a path in a locale: its own table first, then English's.
+    /// The redirect target of a path in a locale: its own table first, then English's
+    /// re-prefixed for the locale (MDN's rule).
+    ///
+    /// When the content has no English table at all (a translated-content checkout on its
+    /// own, or a corpus without mdn/content's 500 KB `_redirects.txt`), the other
+    /// translations' tables stand in for it: MDN moves every translation along with its
+    /// English page, so each locale's table records the same moves.
     private func redirect(_ path: String, locale: ContentLocale) -> String? {
         if let target = redirects[locale]?.target(of: path) { return target }
-        guard locale != .english, let (_, slug) = Self.parseDocsPath(path),
-              let target = redirects[.english]?.target(of: "/en-US/docs/\(slug)"),
-              let (targetLocale, targetSlug) = Self.parseDocsPath(target), targetLocale == .english else { return nil }
-        return "/\(locale.tag)/docs/\(targetSlug)"
+        guard locale != .english, let (_, slug) = Self.parseDocsPath(path) else { return nil }
+        let standIns = redirects[.english] != nil ? [ContentLocale.english] : siblingRedirectLocales(of: locale)
+        for tableLocale in standIns {
+            guard let target = redirects[tableLocale]?.target(of: "/\(tableLocale.tag)/docs/\(slug)"),
+                  let (targetLocale, targetSlug) = Self.parseDocsPath(target), targetLocale == tableLocale else { continue }
+            return "/\(locale.tag)/docs/\(targetSlug)"
+        }
+        return nil
+    }
+
+    /// The other translations with a redirect table, in a fixed order.
+    private func siblingRedirectLocales(of locale: ContentLocale) -> [ContentLocale] {
+        redirects.keys.filter { $0 != locale && $0 != .english }.sorted()
     }
 
     /// Whether a docs URL leads to a page, in its locale or in English.

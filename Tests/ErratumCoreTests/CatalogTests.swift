@@ -1,0 +1,66 @@
+import Testing
+@testable import ErratumCore
+
+private let french = ContentLocale(tag: "fr")
+private let german = ContentLocale(tag: "de")
+
+private func doc(_ locale: ContentLocale, _ slug: String) -> Document {
+    Document(locale: locale, frontMatter: FrontMatter(title: slug, slug: slug), body: "", bodyLine: 5,
+             path: "content/\(locale.folder)/\(slug.lowercased())/index.md")
+}
+
+/// English, French and German status pages at their 2025 slugs; tables as given.
+private func catalog(redirects: [ContentLocale: Redirects]) -> Catalog {
+    Catalog(ContentSet(documents: [
+        doc(.english, "Web/HTTP/Reference/Status/413"),
+        doc(.english, "Web/HTTP/Reference/Status/507"),
+        doc(french, "Web/HTTP/Reference/Status/413"),
+        doc(german, "Web/HTTP/Reference/Status/413"),
+    ], redirects: redirects))
+}
+
+private func table(_ locale: ContentLocale, _ pairs: [(String, String)]) -> Redirects {
+    var redirects = Redirects()
+    for (from, to) in pairs { redirects.add(from: "/\(locale.tag)/docs/\(from)", to: "/\(locale.tag)/docs/\(to)") }
+    return redirects
+}
+
+private func describe(_ resolution: LinkResolution) -> String {
+    switch resolution {
+    case let .found(document, fragment): "found \(document.locale.tag)/\(document.slug)\(fragment.map { "#" + $0 } ?? "")"
+    case let .onlyInEnglish(document, fragment): "english \(document.locale.tag)/\(document.slug)\(fragment.map { "#" + $0 } ?? "")"
+    case let .missing(url, _): "missing \(url)"
+    case .notDocs: "not docs"
+    }
+}
+
+@Suite("Link resolution through redirects")
+struct CatalogTests {
+    @Test("a translation's own table, then English's re-prefixed, case-insensitively")
+    func mdnOrder() {
+        let catalog = catalog(redirects: [
+            .english: table(.english, [("Web/HTTP/Status/413", "Web/HTTP/Reference/Status/413"),
+                                       ("Web/HTTP/Status/507", "Web/HTTP/Reference/Status/507")]),
+            french: table(french, [("Web/HTTP/Statut/413", "Web/HTTP/Reference/Status/413")]),
+        ])
+        #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Statut/413#x")) == "found fr/Web/HTTP/Reference/Status/413#x")
+        #expect(describe(catalog.resolve("/fr/docs/web/http/status/413")) == "found fr/Web/HTTP/Reference/Status/413")
+        #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Status/507")) == "english en-US/Web/HTTP/Reference/Status/507")
+        #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Status/404")) == "missing /fr/docs/Web/HTTP/Status/404")
+    }
+
+    @Test("without an English table, the other translations' tables stand in for it")
+    func siblingTables() {
+        let german = table(german, [("Web/HTTP/Status/413", "Web/HTTP/Reference/Status/413"),
+                                    ("Web/HTTP/Status/507", "Web/HTTP/Reference/Status/507")])
+        let withoutEnglish = catalog(redirects: [ContentLocale(tag: "de"): german])
+        #expect(describe(withoutEnglish.resolve("/fr/docs/Web/HTTP/Status/413")) == "found fr/Web/HTTP/Reference/Status/413")
+        #expect(describe(withoutEnglish.resolve("/fr/docs/Web/HTTP/Status/507")) == "english en-US/Web/HTTP/Reference/Status/507")
+        // English itself never borrows a translation's table.
+        #expect(describe(withoutEnglish.resolve("/en-US/docs/Web/HTTP/Status/413")) == "missing /en-US/docs/Web/HTTP/Status/413")
+
+        // Where English has a table, it alone speaks for the moves, as on MDN.
+        let withEnglish = catalog(redirects: [.english: Redirects(), ContentLocale(tag: "de"): german])
+        #expect(describe(withEnglish.resolve("/fr/docs/Web/HTTP/Status/413")) == "missing /fr/docs/Web/HTTP/Status/413")
+    }
+}
