@@ -105,6 +105,6 @@ struct RawHTMLLinkTests {
         let html = MarkdownRenderer().render("<table><tr><td><a href=\"/x\">X</a></td></tr></table>\n", ids: &ids) { url in
             url == "/x" ? .init(href: "./x/index.html") : nil
         }.html
-        #expect(html == "<table><tr><td><a href=\"./x/index.html\">X</a></td></tr></table>\n")
+        #expect(html == "<figure class=\"table-container\"><table><tr><td><a href=\"./x/index.html\">X</a></td></tr></table></figure>\n")
     }
 }

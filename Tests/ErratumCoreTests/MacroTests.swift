@@ -105,8 +105,9 @@ struct MacroTests {
         let english = render("## Specifications\n\n{{Specifications}}\n").html
         let expected = #"<table class="standard-table"><thead><tr><th scope="col">Specification</th></tr></thead><tbody>"#
             + #"<tr><td><a class="external" href="https://www.rfc-editor.org/rfc/rfc4918#section-11.5" rel="noopener" target="_blank">"#
-            + #"HTTP Extensions for Web Distributed Authoring and Versioning (WebDAV)<br /># section-11.5</a></td></tr></tbody></table>"#
-        #expect(english.hasSuffix("</h2>\n" + expected + "\n"))
+            + #"HTTP Extensions for Web Distributed Authoring and Versioning (WebDAV)<br /><small># section-11.5</small></a></td></tr></tbody></table>"#
+        #expect(english.hasSuffix("</h2>\n" + #"<div class="bc-specs" data-bcd-query="" data-spec-urls="https://www.rfc-editor.org/rfc/rfc4918#section-11.5">"#
+            + expected + "</div>\n"))
         let french = render("{{Specifications}}", locale: "fr").html
         #expect(french.contains(#"<th scope="col">Spécification</th>"#))
         #expect(french.contains("rfc4918#section-11.5"))
@@ -114,7 +115,14 @@ struct MacroTests {
 
     @Test("Specifications without spec-urls says so; an unknown spec is named as such")
     func specificationsEdgeCases() {
-        #expect(render("{{Specifications}}", slug: "Glossary/WebDAV").html == "<p>No specification is listed for this feature.</p>\n")
+        #expect(render("{{Specifications}}", slug: "Glossary/WebDAV").html
+            == #"<div class="bc-specs" data-bcd-query="" data-spec-urls=""><p>No specification is listed for this feature.</p></div>"# + "\n")
+        // Only the compatibility data knows the specifications: the live page shows them.
+        var withCompat = TestSupport.document("{{Specifications}}", slug: "Web/HTTP/Reference/Status/103")
+        withCompat.frontMatter.browserCompat = ["http.status.103"]
+        let html = DocumentRenderer(catalog: fixtureCatalog(), strings: strings, style: .mdn).render(withCompat).html
+        #expect(html == #"<div class="bc-specs" data-bcd-query="http.status.103" data-spec-urls=""><p>The specifications are listed with the compatibility data, on MDN: "#
+            + #"<a class="external" href="https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Status/103#specifications">specifications</a></p></div>"# + "\n")
     }
 
     @Test("HTTPSidebar writes nothing in the body and selects the http sidebar")
@@ -236,5 +244,30 @@ struct MarkdownTests {
             == #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413#x">old</a> "#
             + #"<a class="page-not-created" data-href="/en-US/docs/Nope" title="Not written yet.">gone</a> "#
             + #"<a href="https://example.com/" class="external" target="_blank">ext</a>"#)
+    }
+
+    @Test("MDN's own absolute URLs, locale-less /docs/ links and links to the page itself, as rari writes them")
+    func internalLinkForms() {
+        #expect(paragraph("[a](https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/413)")
+            == #"<a href="/en-US/docs/Web/HTTP/Reference/Status/413">a</a>"#)
+        #expect(paragraph("[b](/docs/Web/HTTP/Status/413#x)") == #"<a href="/docs/Web/HTTP/Reference/Status/413#x">b</a>"#)
+        #expect(paragraph("[b](/docs/Web/HTTP/Reference/Status/413)", locale: "fr")
+            == #"<a href="/docs/Web/HTTP/Reference/Status/413">b</a>"#)
+        #expect(paragraph("[c](/en-US/docs/Web/HTTP/Reference/Status/507#status)")
+            == #"<a href="/en-US/docs/Web/HTTP/Reference/Status/507#status" aria-current="page">c</a>"#)
+        let offline = paragraph("[b](/docs/Web/HTTP/Status/413) [c](/en-US/docs/Web/HTTP/Reference/Status/507)",
+                                style: .offline(liveBase: "https://developer.mozilla.org"))
+        #expect(offline == #"<a href="../413/index.html">b</a> <a href="./index.html" aria-current="page">c</a>"#)
+    }
+
+    @Test("unwritten pages carry MDN's Common.summary title in the page's language, decoded for the attribute")
+    func notCreatedTitle() throws {
+        var content = ContentSet(documents: [TestSupport.document("[x](/fr/docs/Nope)", locale: ContentLocale(tag: "fr"), slug: "Web/A")],
+                                 redirects: [:])
+        content.l10n = try L10nStrings.parse(json: #"{"summary": {"en-US": "Unwritten.", "fr": "Pas encore rédigée&nbsp;!"}}"#, file: "Common")
+        let catalog = Catalog(content)
+        let page = try #require(catalog.document(ContentLocale(tag: "fr"), "Web/A"))
+        let html = DocumentRenderer(catalog: catalog, strings: strings, style: .mdn).render(page).html
+        #expect(html == "<p><a class=\"page-not-created\" data-href=\"/fr/docs/Nope\" title=\"Pas encore rédigée\u{A0}!\">x</a></p>\n")
     }
 }

@@ -5,9 +5,21 @@ import Testing
 /// Alignment is written as MDN writes it, `style="text-align:…"`, where the spec shows `align`.
 @Suite("GFM pipe tables")
 struct PipeTableTests {
+    /// The HTML, without MDN's `table-container` figure around each table (tested on its own).
     func render(_ markdown: String) -> String {
         var ids = HeadingIDs()
         return MarkdownRenderer().render(markdown, ids: &ids).html
+            .replacingOccurrences(of: TableContainer.open, with: "").replacingOccurrences(of: TableContainer.close, with: "")
+    }
+
+    @Test("each table sits in MDN's scrolling figure, as does a table written as raw HTML, nested ones too")
+    func tableContainer() {
+        var ids = HeadingIDs()
+        let html = MarkdownRenderer().render("| a |\n| - |\n| 1 |\n", ids: &ids).html
+        #expect(html.hasPrefix("<figure class=\"table-container\"><table>\n") && html.hasSuffix("</table></figure>\n"))
+        #expect(TableContainer.wrapTables(in: "<TABLE class=x><tr><td><table><tr><td>1</td></tr></table></td></tr></TABLE >\n<tablex>")
+            == "<figure class=\"table-container\"><table class=x><tr><td><figure class=\"table-container\"><table><tr><td>1</td></tr>"
+            + "</table></figure></td></tr></table></figure>\n<tablex>")
     }
 
     func table(head: [String], rows: [[String]], styles: [String?]? = nil) -> String {

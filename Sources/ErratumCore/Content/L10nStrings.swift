@@ -23,12 +23,24 @@ public struct L10nStrings: Sendable {
                                            at: FileLocation(file: path, line: 1, column: 1)))
                 continue
             }
-            for (key, value) in object {
-                guard let byLocale = value as? [String: Any] else { continue }
-                table.values["\(file).\(key)"] = byLocale.compactMapValues { $0 as? String }
-            }
+            table.add(object, file: file)
         }
         return (table, problems)
+    }
+
+    /// Reads one `L10n-<file>.json` given as text.
+    static func parse(json: String, file: String) throws -> L10nStrings {
+        var table = L10nStrings()
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return table }
+        table.add(object, file: file)
+        return table
+    }
+
+    private mutating func add(_ object: [String: Any], file: String) {
+        for (key, value) in object {
+            guard let byLocale = value as? [String: Any] else { continue }
+            values["\(file).\(key)"] = byLocale.compactMapValues { $0 as? String }
+        }
     }
 
     /// Adds another table's keys (a later content root wins).

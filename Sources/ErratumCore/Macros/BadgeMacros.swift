@@ -70,7 +70,7 @@ struct CompatMacro: Macro {
         guard !queries.isEmpty else { return MacroOutput(html: "", isBlock: true) }
         let text = context.word("macros.compat-live", "See the browser compatibility table on MDN:")
         let link = context.word("macros.compat-link", "browser compatibility")
-        let href = "https://developer.mozilla.org/\(context.document.locale.tag)/docs/\(context.document.slug)#browser_compatibility"
+        let href = context.links.livePage(fragment: "browser_compatibility")
         let html = queries.map { query in
             "<div class=\"bc-data\" data-query=\"\(HTMLText.escapeAttribute(query))\" data-depth=\"1\" data-multiple=\"\(queries.count > 1)\">"
                 + "<p>\(HTMLText.escapeText(text)) <a class=\"external\" href=\"\(HTMLText.escapeAttribute(href))\">\(HTMLText.escapeText(link))</a> (<code>\(HTMLText.escapeText(query))</code>)</p></div>"

@@ -26,11 +26,19 @@ public struct MacroContext: Sendable {
     /// the content's own text in this locale, else ours in this language (`key`), else the
     /// content's English, else ours in English, else `fallback`.
     public func word(mdn mdnKey: String, _ key: String, _ fallback: String) -> String {
-        let l10n = catalog.l10n
-        if let text = l10n.text(mdnKey, locale: document.locale) { return text }
-        let language = strings.language(for: document.locale)
-        if language != strings.fallback, let text = strings.languages[language]?[key] { return text }
-        return l10n.text(mdnKey, locale: .english) ?? strings.text(key, language: strings.fallback) ?? fallback
+        strings.word(mdn: mdnKey, key, fallback, locale: document.locale, l10n: catalog.l10n)
+    }
+}
+
+extension StringsCatalog {
+    /// A word MDN localizes in `jsondata/L10n-*.json` (`mdnKey`, e.g. `Common.summary`): as
+    /// MDN's build does, the content's text in `locale`, else the content's English; only
+    /// where the content has no such key, ours (`key`) in the locale's language, else
+    /// `fallback`. The result is HTML, as MDN's is.
+    public func word(mdn mdnKey: String, _ key: String, _ fallback: String, locale: ContentLocale,
+                     l10n: L10nStrings) -> String {
+        if let text = l10n.text(mdnKey, locale: locale) ?? l10n.text(mdnKey, locale: .english) { return text }
+        return self.text(key, locale: locale) ?? fallback
     }
 }
 

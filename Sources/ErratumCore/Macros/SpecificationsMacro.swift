@@ -1,16 +1,28 @@
 import Foundation
 
-/// `{{Specifications}}`: the table of specifications from the page's `spec-urls`, as MDN's
-/// reader sees it.
+/// `{{Specifications}}`: MDN's build leaves a `bc-specs` block naming the page's
+/// `browser-compat` queries and `spec-urls` for its reader to fill in; Erratum fills it with
+/// the table of specifications from `spec-urls`. Specifications that only the compatibility
+/// data knows (a page with `browser-compat` and no `spec-urls`) are on the live page.
 struct SpecificationsMacro: Macro {
     let names = ["specifications"]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         try expectAtMost(1, call)
-        let urls = context.document.frontMatter.specURLs
+        let frontMatter = context.document.frontMatter
+        let urls = frontMatter.specURLs
+        let block = "<div class=\"bc-specs\" data-bcd-query=\"\(HTMLText.escapeAttribute(frontMatter.browserCompat.joined(separator: ",")))\""
+            + " data-spec-urls=\"\(HTMLText.escapeAttribute(urls.joined(separator: ",")))\">"
         guard !urls.isEmpty else {
-            let text = context.word("macros.no-specification", "No specification is listed for this feature.")
-            return MacroOutput(html: "<p>\(HTMLText.escapeText(text))</p>", isBlock: true)
+            guard !frontMatter.browserCompat.isEmpty else {
+                let text = context.word("macros.no-specification", "No specification is listed for this feature.")
+                return MacroOutput(html: block + "<p>\(HTMLText.escapeText(text))</p></div>", isBlock: true)
+            }
+            let text = context.word("macros.specification-live", "The specifications are listed with the compatibility data, on MDN:")
+            let link = context.word("macros.specification-link", "specifications")
+            let href = context.links.livePage(fragment: "specifications")
+            return MacroOutput(html: block + "<p>\(HTMLText.escapeText(text)) <a class=\"external\" href=\"\(HTMLText.escapeAttribute(href))\">"
+                + "\(HTMLText.escapeText(link))</a></p></div>", isBlock: true)
         }
         let header = context.word("macros.specification", "Specification")
         let unknown = context.word("macros.unknown-specification", "Unknown specification")
@@ -19,10 +31,12 @@ struct SpecificationsMacro: Macro {
             let (base, hash) = Catalog.split(url)
             let title = SpecificationTitles.title(for: base) ?? unknown
             var inner = HTMLText.escapeText(title)
-            if let hash, !hash.isEmpty { inner += "<br /># \(HTMLText.escapeText(hash))" }
+            // MDN's readers (yari's table, fred's list) set the fragment apart in <small>.
+            if let hash, !hash.isEmpty { inner += "<br /><small># \(HTMLText.escapeText(hash))</small>" }
             rows += "<tr><td><a class=\"external\" href=\"\(HTMLText.escapeAttribute(url))\" rel=\"noopener\" target=\"_blank\">\(inner)</a></td></tr>"
         }
-        let html = "<table class=\"standard-table\"><thead><tr><th scope=\"col\">\(HTMLText.escapeText(header))</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let html = block + "<table class=\"standard-table\"><thead><tr><th scope=\"col\">\(HTMLText.escapeText(header))</th></tr></thead>"
+            + "<tbody>\(rows)</tbody></table></div>"
         return MacroOutput(html: html, isBlock: true)
     }
 }

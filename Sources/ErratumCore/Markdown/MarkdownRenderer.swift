@@ -111,10 +111,11 @@ public struct MarkdownRenderer: Sendable {
             rewriteLink(node, link)
         }
         // Links written as raw HTML (`<a href="/de/docs/…">` in HTML tables) resolve the same way.
+        // Tables written as raw HTML sit in MDN's scrolling container like pipe tables.
         for node in rawHTML {
             let literal = string(cmark_node_get_literal(node))
-            guard literal.contains("href") else { continue }
-            let rewritten = RawHTMLLinks.rewrite(literal) { link($0)?.href }
+            var rewritten = literal.contains("href") ? RawHTMLLinks.rewrite(literal) { link($0)?.href } : literal
+            if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK { rewritten = TableContainer.wrapTables(in: rewritten) }
             if rewritten != literal { _ = rewritten.withCString { cmark_node_set_literal(node, $0) } }
         }
         // Each table's placeholder stands alone in a paragraph; the table takes its place.
@@ -126,7 +127,7 @@ public struct MarkdownRenderer: Sendable {
                 var cellIDs = HeadingIDs()
                 return Self.unwrapParagraph(render(PipeTable.inlineSource(cell), ids: &cellIDs, link: link).html)
             }
-            replace(node, withBlockHTML: html)
+            replace(node, withBlockHTML: TableContainer.open + html + TableContainer.close)
         }
         for node in codeBlocks {
             let info = string(cmark_node_get_fence_info(node))

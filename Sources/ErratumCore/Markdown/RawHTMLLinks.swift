@@ -39,3 +39,42 @@ enum RawHTMLLinks {
         return tag[..<valueStart] + HTMLText.escapeAttribute(replacement) + tag[valueEnd...]
     }
 }
+
+/// MDN's build wraps every table of a document in `<figure class="table-container">` so a
+/// wide table scrolls on its own instead of widening the page.
+enum TableContainer {
+    static let open = "<figure class=\"table-container\">"
+    static let close = "</figure>"
+
+    /// Raw HTML with each `<table …>…</table>` (nested ones too) wrapped.
+    static func wrapTables(in html: String) -> String {
+        guard html.range(of: "<table", options: .caseInsensitive) != nil else { return html }
+        var result = ""
+        var rest = html[...]
+        while let tag = rest.range(of: "<", options: []) {
+            result += rest[..<tag.lowerBound]
+            let after = rest[tag.upperBound...]
+            if let end = Self.tagName(after, "table") {
+                result += open + "<table"
+                rest = after[end...]
+            } else if after.first == "/", let end = Self.tagName(after.dropFirst(), "table"),
+                      let close = after[end...].firstIndex(of: ">") {
+                result += "</table>" + Self.close
+                rest = after[after.index(after: close)...]
+            } else {
+                result += "<"
+                rest = after
+            }
+        }
+        return result + rest
+    }
+
+    /// Where `name` ends if `text` starts with it as a whole tag name (case-insensitive).
+    private static func tagName(_ text: Substring, _ name: String) -> Substring.Index? {
+        guard text.count > name.count || text.count == name.count,
+              text.prefix(name.count).lowercased() == name else { return nil }
+        let end = text.index(text.startIndex, offsetBy: name.count)
+        guard end == text.endIndex || " \t\n/>".contains(text[end]) else { return nil }
+        return end
+    }
+}

@@ -45,8 +45,10 @@ public struct DocumentRenderer: Sendable {
     /// Renders a document.
     public func render(_ document: Document) -> RenderedDocument {
         var diagnostics: [Diagnostic] = []
-        let notCreated = strings.text("macros.page-not-created", locale: document.locale)
-            ?? "This page has not been written yet."
+        // MDN titles a link to an unwritten page with its `Common.summary` words.
+        let notCreated = HTMLText.decodingEntities(strings.word(
+            mdn: "Common.summary", "macros.page-not-created", "This page has not been written yet.",
+            locale: document.locale, l10n: catalog.l10n))
         let links = LinkWriter(catalog: catalog, page: document, style: style, notCreatedTitle: notCreated)
         let context = MacroContext(document: document, catalog: catalog, links: links, strings: strings)
 

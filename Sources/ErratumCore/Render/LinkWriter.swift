@@ -37,13 +37,23 @@ public struct LinkWriter: Sendable {
 
     /// How a link destination written in Markdown should be rendered; nil leaves it as written
     /// (external links, same-page anchors, other schemes).
-    public func markup(for destination: String) -> MarkdownRenderer.LinkMarkup? {
+    public func markup(for written: String) -> MarkdownRenderer.LinkMarkup? {
+        // MDN's build treats its own absolute URLs as internal links.
+        let destination = Self.withoutMDNOrigin(written)
         let lowered = destination.lowercased()
         if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") {
-            // As MDN marks links that leave the site.
-            return MarkdownRenderer.LinkMarkup(href: destination, attributes: [.init("class", "external"), .init("target", "_blank")])
+            // As MDN marks links that leave the site (with its "external link" title where the
+            // content's L10n has one).
+            var attributes: [MarkdownRenderer.Attribute] = [.init("class", "external"), .init("target", "_blank")]
+            if let title = catalog.l10n.text("Template.external_link", locale: page.locale)
+                ?? catalog.l10n.text("Template.external_link", locale: .english) {
+                attributes.append(.init("title", HTMLText.decodingEntities(title)))
+            }
+            return MarkdownRenderer.LinkMarkup(href: destination, attributes: attributes)
         }
-        guard let url = absoluteDocsURL(destination) else {
+        // `/docs/…` without a locale is read in the page's locale and, on MDN, stays locale-less.
+        let localeless = destination.hasPrefix("/docs/")
+        guard let url = absoluteDocsURL(localeless ? "/\(page.locale.tag)" + destination : destination) else {
             // A site-absolute path that is no docs page (`/en-US/observatory`) lives on MDN.
             if case let .offline(liveBase) = style, destination.hasPrefix("/"), !destination.hasPrefix("//") {
                 return MarkdownRenderer.LinkMarkup(href: liveBase + destination, attributes: [.init("class", "external")])
@@ -52,7 +62,11 @@ public struct LinkWriter: Sendable {
         }
         switch catalog.resolve(url) {
         case let .found(document, fragment):
-            return MarkdownRenderer.LinkMarkup(href: href(to: document, fragment: fragment))
+            var href = href(to: document, fragment: fragment)
+            if localeless, style == .mdn, let slash = href.dropFirst().firstIndex(of: "/") { href = String(href[slash...]) }
+            // A link to the page itself is marked as MDN marks it.
+            let current: [MarkdownRenderer.Attribute] = document.id == page.id ? [.init("aria-current", "page")] : []
+            return MarkdownRenderer.LinkMarkup(href: href, attributes: current)
         case let .onlyInEnglish(document, fragment):
             return MarkdownRenderer.LinkMarkup(href: href(to: document, fragment: fragment),
                                                attributes: [.init("class", "only-in-en-us")])
@@ -69,6 +83,25 @@ public struct LinkWriter: Sendable {
         case .notDocs:
             return nil
         }
+    }
+
+    /// This page on the live MDN site (the offline site's `liveBase`), with a fragment.
+    public func livePage(fragment: String) -> String {
+        let base: String
+        switch style {
+        case .mdn: base = "https://developer.mozilla.org"
+        case let .offline(liveBase): base = liveBase
+        }
+        return base + page.url + "#" + fragment
+    }
+
+    /// `https://developer.mozilla.org/x` as `/x` (and the bare origin as `/`).
+    static func withoutMDNOrigin(_ url: String) -> String {
+        let origin = "https://developer.mozilla.org"
+        guard url.lowercased().hasPrefix(origin) else { return url }
+        let rest = url.dropFirst(origin.count)
+        if rest.isEmpty { return "/" }
+        return rest.first == "/" ? String(rest) : url
     }
 
     /// The href of another document from this page, with an optional fragment.
