@@ -145,15 +145,25 @@ struct MacroTests {
         #expect(warning.location?.column == 5)
     }
 
-    @Test("wrong argument counts are diagnostics, and the call stays visible")
+    @Test("a missing or mistyped argument fails the call visibly; extra arguments are ignored, as MDN does, with a warning")
     func badArguments() throws {
-        let rendered = render(#"{{Glossary()}} {{HTTPStatus(1, 2, 3, 4, 5)}}"#)
-        #expect(rendered.diagnostics.map(\.code) == [.macroArguments, .macroArguments])
+        let rendered = render(#"{{Glossary()}} {{Glossary("")}} {{HTTPStatus(413, 2)}} {{CSP(5)}} {{HTTPStatus("413", "", "", 1, 5)}}"#)
+        #expect(rendered.diagnostics.allSatisfy { $0.code == .macroArguments && $0.severity == .warning })
         #expect(rendered.diagnostics.map(\.message) == [
             "Glossary needs a glossary term as argument 1",
-            "HTTPStatus takes at most 4 arguments, found 5",
+            "Glossary needs a glossary term as argument 1",
+            "HTTPStatus argument 2 (the link text) must be a string, found 2",
+            "CSP argument 1 (a directive) must be a string, found 5",
+            "HTTPStatus takes at most 4 arguments, found 5; MDN ignores the rest",
         ])
         #expect(rendered.html.contains("<s>Glossary needs a glossary term as argument 1</s>"))
+        #expect(rendered.html.contains("<s>CSP argument 1 (a directive) must be a string, found 5</s>"))
+        // The last call still renders, its fifth argument dropped (and a number counts for no_code).
+        #expect(rendered.html.hasSuffix(#"<a href="/en-US/docs/Web/HTTP/Reference/Status/413">413</a></p>"# + "\n"))
+        // Numbers are fine where MDN takes any value.
+        #expect(render(#"{{HTTPStatus(413)}} {{RFC(9110, "", 15)}}"#).diagnostics.isEmpty)
+        #expect(render("{{Compat(\"http.status.413\")}}").diagnostics.map(\.message)
+            == ["Compat takes no arguments, found 1; MDN ignores the rest"])
     }
 
     @Test("macro HTML is never escaped by cmark, and macro arguments are escaped by us")

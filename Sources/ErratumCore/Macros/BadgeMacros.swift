@@ -2,6 +2,7 @@
 /// inline status icons, named by their title and accessible label.
 struct BadgeMacro: Macro {
     let names: [String]
+    var parameters: [MacroParameter] { [] }
     let icon: String
     let key: String
     let title: String
@@ -25,6 +26,7 @@ struct BadgeMacro: Macro {
 /// `{{Optional_Inline}}`: the "Optional" badge.
 struct OptionalMacro: Macro {
     let names = ["optional_inline"]
+    let parameters: [MacroParameter] = []
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         let label = context.word(mdn: "Template.optional", "badges.optional", "Optional")
@@ -37,6 +39,8 @@ struct OptionalMacro: Macro {
 /// MDN's sentences hold links, so the copy is HTML, from the content's L10n or our strings.
 struct BannerMacro: Macro {
     let names: [String]
+    /// Only `deprecated_header(version)` takes an argument, which MDN no longer shows.
+    var parameters: [MacroParameter] { names == ["deprecated_header"] ? [.optional("a version", .any)] : [] }
     let kind: String
     let labelKey: String
     let copyKey: String
@@ -64,6 +68,8 @@ struct BannerMacro: Macro {
 /// compatibility data, so the block names the query and links to the live table.
 struct CompatMacro: Macro {
     let names = ["compat"]
+    /// MDN's `compat()` takes none; older pages still pass the query, which MDN ignores.
+    let parameters: [MacroParameter] = []
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         let queries = context.document.frontMatter.browserCompat
@@ -82,6 +88,7 @@ struct CompatMacro: Macro {
 /// `{{SubpagesWithSummaries}}`: the page's children, by title, each with its first paragraph.
 struct SubpagesWithSummariesMacro: Macro {
     let names = ["subpageswithsummaries"]
+    let parameters: [MacroParameter] = []
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         let children = context.catalog.children(of: context.document.slug, locale: context.document.locale)

@@ -11,8 +11,11 @@ struct HTTPReferenceMacro: Macro {
     static let header = HTTPReferenceMacro(names: ["httpheader"], section: "Headers", what: "a header name")
     static let method = HTTPReferenceMacro(names: ["httpmethod"], section: "Methods", what: "a method name")
 
+    /// MDN's `(name: AnyArg, display, anchor, no_code: AnyArg)`.
+    var parameters: [MacroParameter] {
+        [.required(what, .any), .optional("the link text", .string), .optional("an anchor", .string), .optional("no_code", .any)]
+    }
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(4, call)
         let name = try required(call, 0, what)
         var text = call.argument(1) ?? name
         let url = call.url("/\(context.document.locale.tag)/docs/Web/HTTP/Reference/\(section)/\(name)", anchorArgument: 2)
@@ -28,9 +31,9 @@ struct HTTPReferenceMacro: Macro {
 /// `{{Glossary(term, text)}}`: a link to a glossary entry, in plain text.
 struct GlossaryMacro: Macro {
     let names = ["glossary"]
+    let parameters: [MacroParameter] = [.required("a glossary term", .string), .optional("the link text", .string)]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(2, call)
         let term = try required(call, 0, "a glossary term")
         let words = term.split(whereSeparator: { $0 == " " }).joined(separator: " ")
         let url = "/\(context.document.locale.tag)/docs/Glossary/\(words.replacingOccurrences(of: " ", with: "_"))"
@@ -43,6 +46,7 @@ struct GlossaryMacro: Macro {
 /// chosen from the call (as front matter `sidebar: http` does).
 struct HTTPSidebarMacro: Macro {
     let names = ["httpsidebar"]
+    let parameters: [MacroParameter] = []
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         MacroOutput(html: "", isBlock: true)
@@ -52,9 +56,10 @@ struct HTTPSidebarMacro: Macro {
 /// `{{RFC(number, content, section)}}`: a link to an RFC on the IETF datatracker.
 struct RFCMacro: Macro {
     let names = ["rfc"]
+    let parameters: [MacroParameter] = [.required("an RFC number", .any), .optional("the link text", .string),
+                                        .optional("a section", .any)]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(3, call)
         let number = try required(call, 0, "an RFC number")
         guard Int(number) != nil else { throw MacroError("RFC needs a number as argument 1, found '\(number)'") }
         var href = "https://datatracker.ietf.org/doc/html/rfc\(number)"
@@ -77,8 +82,14 @@ struct ElementMacro: Macro {
     static let html = ElementMacro(names: ["htmlelement"], path: "Web/HTML/Reference/Elements")
     static let svg = ElementMacro(names: ["svgelement"], path: "Web/SVG/Reference/Element")
 
+    /// MDN's `htmlelement(name, display, anchor, _)` and `svgelement(name, _)`.
+    var parameters: [MacroParameter] {
+        names == ["svgelement"]
+            ? [.required("an element name", .string), .optional("(unused)", .any)]
+            : [.required("an element name", .string), .optional("the link text", .string), .optional("an anchor", .string),
+               .optional("(unused)", .any)]
+    }
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(3, call)
         let name = try required(call, 0, "an element name")
         let url = call.url("/\(context.document.locale.tag)/docs/\(path)/\(name.lowercased())", anchorArgument: 2)
         let inner = call.argument(1).map(HTMLText.escapeText) ?? "<code>&lt;\(HTMLText.escapeText(name))&gt;</code>"
@@ -89,9 +100,9 @@ struct ElementMacro: Macro {
 /// `{{CSP(directive)}}`: a link to a Content-Security-Policy directive.
 struct CSPMacro: Macro {
     let names = ["csp"]
+    let parameters: [MacroParameter] = [.required("a directive", .string)]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(1, call)
         let directive = try required(call, 0, "a directive")
         let url = "/\(context.document.locale.tag)/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/\(directive)"
         return MacroOutput(html: context.links.anchor(url, innerHTML: "<code>\(HTMLText.escapeText(directive))</code>"))
@@ -102,10 +113,11 @@ struct CSPMacro: Macro {
 /// the sections MDN files it under.
 struct JSRefMacro: Macro {
     let names = ["jsxref"]
+    let parameters: [MacroParameter] = [.required("a JavaScript name", .string), .optional("the link text", .string),
+                                        .optional("an anchor", .string), .optional("no_code", .any)]
     static let sections = ["Global_Objects/", "", "Operators/", "Statements/", "Global_Objects/Intl/", "Global_Objects/Temporal/"]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(4, call)
         let name = try required(call, 0, "a JavaScript name")
         let path = name.replacingOccurrences(of: "()", with: "").replacingOccurrences(of: ".prototype.", with: ".")
             .replacingOccurrences(of: ".", with: "/")
@@ -121,9 +133,10 @@ struct JSRefMacro: Macro {
 /// from the name (`<type>` value, `:pseudo` selector, `@rule`, `function()`, property).
 struct CSSRefMacro: Macro {
     let names = ["cssxref"]
+    let parameters: [MacroParameter] = [.required("a CSS name", .string), .optional("the link text", .string),
+                                        .optional("an anchor", .string)]
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(3, call)
         let raw = try required(call, 0, "a CSS name")
         let name = raw.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         let base = "/\(context.document.locale.tag)/docs/Web/CSS/Reference/"

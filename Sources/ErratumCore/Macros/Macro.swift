@@ -65,10 +65,69 @@ public struct MacroError: Error, Sendable, Hashable {
     public init(_ message: String) { self.message = message }
 }
 
+/// One parameter of a macro, typed as MDN's build types it: a string, an integer, or any
+/// value (`AnyArg`). An empty string counts as absent.
+public struct MacroParameter: Sendable, Hashable {
+    /// What a parameter accepts.
+    public enum Kind: Sendable, Hashable {
+        case string, integer, any
+    }
+
+    /// What the parameter is, as a diagnostic names it ("a glossary term").
+    public let name: String
+    /// What it accepts.
+    public let kind: Kind
+    /// Whether the call must give it.
+    public let isRequired: Bool
+
+    /// A parameter the call must give.
+    public static func required(_ name: String, _ kind: Kind) -> MacroParameter {
+        MacroParameter(name: name, kind: kind, isRequired: true)
+    }
+
+    /// A parameter the call may leave out.
+    public static func optional(_ name: String, _ kind: Kind) -> MacroParameter {
+        MacroParameter(name: name, kind: kind, isRequired: false)
+    }
+}
+
+extension MacroCall {
+    /// Checks the arguments against a macro's parameters, as MDN's build does: a missing
+    /// required argument or one of the wrong type fails the call (`error`); arguments past
+    /// the last parameter are ignored by MDN, and only warned about here (`ignored`).
+    func check(against parameters: [MacroParameter]) -> (error: MacroError?, ignored: String?) {
+        var ignored: String?
+        if arguments.count > parameters.count {
+            let takes = parameters.isEmpty ? "takes no arguments" : "takes at most \(parameters.count) argument\(parameters.count == 1 ? "" : "s")"
+            ignored = "\(name) \(takes), found \(arguments.count); MDN ignores the rest"
+        }
+        for (index, parameter) in parameters.enumerated() {
+            let given = index < arguments.count ? arguments[index] : nil
+            guard let given, given != .string("") else {
+                if parameter.isRequired { return (MacroError("\(name) needs \(parameter.name) as argument \(index + 1)"), ignored) }
+                continue
+            }
+            let problem: String? = switch (parameter.kind, given) {
+            case (.string, .string), (.any, _): nil
+            case (.integer, let .number(value)) where value.rounded() == value: nil
+            case (.string, _): "must be a string"
+            case (.integer, _): "must be an integer"
+            }
+            if let problem {
+                return (MacroError("\(name) argument \(index + 1) (\(parameter.name)) \(problem), found \(given)"), ignored)
+            }
+        }
+        return (nil, ignored)
+    }
+}
+
 /// A KumaScript macro Erratum implements.
 public protocol Macro: Sendable {
     /// The names it answers to, folded (lower case, `_` for `-`).
     var names: [String] { get }
+    /// Its parameters in order, typed as MDN's build declares them; calls are checked
+    /// against them before `expand`.
+    var parameters: [MacroParameter] { get }
     /// Expands one call.
     ///
     /// - Throws: `MacroError` for a call whose arguments cannot work (missing or wrong type).
@@ -84,12 +143,6 @@ extension Macro {
         return value
     }
 
-    /// Fails when more arguments are given than the macro takes.
-    func expectAtMost(_ count: Int, _ call: MacroCall) throws(MacroError) {
-        guard call.arguments.count <= count else {
-            throw MacroError("\(call.name) takes at most \(count) argument\(count == 1 ? "" : "s"), found \(call.arguments.count)")
-        }
-    }
 }
 
 /// The macros Erratum knows, by folded name.

@@ -6,9 +6,9 @@ import Foundation
 /// data knows (a page with `browser-compat` and no `spec-urls`) are on the live page.
 struct SpecificationsMacro: Macro {
     let names = ["specifications"]
+    let parameters: [MacroParameter] = []
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
-        try expectAtMost(1, call)
         let frontMatter = context.document.frontMatter
         let urls = frontMatter.specURLs
         let block = "<div class=\"bc-specs\" data-bcd-query=\"\(HTMLText.escapeAttribute(frontMatter.browserCompat.joined(separator: ",")))\""

@@ -68,7 +68,10 @@ public struct DocumentRenderer: Sendable {
                 continue
             }
             if call.normalizedName == "httpsidebar", sidebar == nil { sidebar = "http" }
-            do {
+            let (argumentError, ignored) = call.check(against: macro.parameters)
+            if let ignored { diagnostics.append(Diagnostic(.warning, .macroArguments, ignored, at: location)) }
+            do throws(MacroError) {
+                if let argumentError { throw argumentError }
                 outputs.append(try macro.expand(call, in: context))
             } catch {
                 diagnostics.append(Diagnostic(.warning, .macroArguments, error.message, at: location))
