@@ -29,7 +29,7 @@ struct BuildTests {
             }
             + codes.map { "errors/\($0).var" }
             + ["nginx/erratum-http.conf", "nginx/erratum-server.conf", "apache/erratum.conf",
-               "coverage.json", "docs/static/erratum.css"]
+               "coverage.json", "coverage/index.html", "docs/static/erratum.css"]
         #expect(Set(files.keys) == Set(expected))
         for (path, data) in files where path.hasSuffix(".html") {
             let html = String(decoding: data, as: UTF8.self)

@@ -29,6 +29,7 @@ public struct Builder: Sendable {
             throw DiagnosticError(diagnostics)
         }
 
+        let history = ContentHistory.start(roots: options.contentRoots) // coverage's git log runs meanwhile
         let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots).load()
         diagnostics += loadDiagnostics
         try failIfErrors()
@@ -48,7 +49,8 @@ public struct Builder: Sendable {
             files += errorBodies
             let configs = try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             files += configs
-            files += try CoverageReport(catalog: catalog).files(templates: templates)
+            files += try CoverageReport(catalog: catalog, history: history.finish(), strings: StringsSources.read(strings))
+                .files(templates: templates)
             try OutputWriter(destination: options.outputPath).write(files)
             return BuildReport(
                 documents: catalog.allDocuments.count,

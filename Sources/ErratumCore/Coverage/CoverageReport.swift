@@ -1,88 +1,205 @@
-/// Which documents each locale has and lacks, against en-US.
+import Foundation
+
+/// What a translator asks first — "what do I update?" — answered offline from the content and its
+/// git history: for each locale against en-US, the documents missing, moved, orphaned, outdated,
+/// of unknown freshness and drifting, and the state of the UI strings.
 public struct CoverageReport: Sendable {
-    /// One locale's coverage.
-    public struct LocaleCoverage: Sendable {
-        /// The locale.
-        public let locale: String
-        /// Slugs of English documents this locale has translated.
-        public let translated: [String]
-        /// Slugs of English documents this locale lacks.
-        public let missing: [String]
-        /// Slugs this locale has that no English document matches.
-        public let orphaned: [String]
-        /// Translated ÷ English documents, in whole percent (rounded down).
-        public let percent: Int
-    }
+    /// The version of the JSON form (`coverage.json`); see `templates/coverage/coverage.schema.json`.
+    public static let version = 2
 
     /// How many English documents there are.
-    public let englishDocuments: Int
+    public let referenceDocuments: Int
     /// Every other locale, by tag.
     public let locales: [LocaleCoverage]
+    /// Every UI strings language but English, by tag.
+    public let strings: [StringsCoverage]
+    /// The repositories whose history was read (top folders), empty without history.
+    public let repositories: [String]
+    /// The commits those histories hold.
+    public let commits: Int
+    /// Why there is no history, when there is none.
+    public let historyUnavailable: String?
+    /// How many folders of a slug name its section.
+    public let sectionDepth: Int
+    /// Findings while measuring: a `l10n.sourceCommit` not in the history, history not readable
+    /// (and, from `survey`, what loading the content found).
+    public internal(set) var diagnostics: [Diagnostic]
 
-    /// Measures a catalog.
-    public init(catalog: Catalog) {
-        let english = catalog.allDocuments.filter { $0.locale == .english }
-        let englishSlugs = Set(english.map { $0.slug.lowercased() })
-        englishDocuments = english.count
-        let others = Set(catalog.allDocuments.map(\.locale)).subtracting([.english]).sorted()
-        locales = others.map { locale in
-            let own = catalog.allDocuments.filter { $0.locale == locale }
-            var translatedSlugs: Set<String> = []
-            var orphaned: [String] = []
-            for document in own {
-                if let source = catalog.englishSource(of: document) {
-                    translatedSlugs.insert(source.slug.lowercased())
-                } else {
-                    orphaned.append(document.slug)
-                }
-            }
-            let translated = english.filter { translatedSlugs.contains($0.slug.lowercased()) }.map(\.slug)
-            let missing = english.filter { !translatedSlugs.contains($0.slug.lowercased()) }.map(\.slug)
-            let percent = englishSlugs.isEmpty ? 100 : translated.count * 100 / englishSlugs.count
-            return LocaleCoverage(locale: locale.tag, translated: translated, missing: missing,
-                                  orphaned: orphaned.sorted(), percent: percent)
+    /// Measures a catalog against its English documents.
+    ///
+    /// - Parameters:
+    ///   - history: the English documents' git history (`ContentHistory.read`).
+    ///   - strings: the UI strings and their history; nil leaves them out.
+    ///   - locales: the locales to report; nil means every locale but English.
+    ///   - sectionDepth: how many folders of a slug name its section (1: `Web`, 2: `Web/HTTP`).
+    public init(catalog: Catalog, history: ContentHistory, strings: StringsSources? = nil,
+                locales: [ContentLocale]? = nil, sectionDepth: Int = 1) {
+        let byLocale = Dictionary(grouping: catalog.allDocuments, by: \.locale)
+        let english = (byLocale[.english] ?? []).sorted { $0.slug.lowercased() < $1.slug.lowercased() }
+        let chosen = (locales ?? Array(byLocale.keys)).filter { $0 != .english }
+        var diagnostics = history.diagnostics + (strings?.diagnostics ?? [])
+        var measure = Measure(catalog: catalog, history: history, sectionDepth: sectionDepth)
+
+        referenceDocuments = english.count
+        self.sectionDepth = max(1, sectionDepth)
+        self.locales = Set(chosen).sorted().map { locale in
+            measure.locale(locale, documents: byLocale[locale] ?? [], english: english)
         }
+        diagnostics += measure.diagnostics
+        if let strings {
+            let languages = locales.map { Set($0.map(strings.strings.language(for:))) }
+            self.strings = strings.coverage(languages: languages)
+        } else {
+            self.strings = []
+        }
+        repositories = history.repositoryTops
+        commits = history.commitCount
+        historyUnavailable = history.unavailableReason
+        self.diagnostics = diagnostics.sorted()
     }
 
-    /// The report as `coverage.json`.
+    /// The report as JSON (schema: `templates/coverage/coverage.schema.json`).
     ///
-    /// - Throws: `DiagnosticError` (`template`) when the template is missing.
+    /// - Throws: `DiagnosticError` (`template`) when `coverage/coverage.json.mustache` is missing.
+    public func json(templates: TemplateLibrary, links: CoverageLinks) throws(DiagnosticError) -> String {
+        try templates.render("coverage/coverage.json", CoverageContext(self, links: links))
+    }
+
+    /// The report as one self-contained HTML page: inline style and script, no network.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when `coverage/index.html.mustache` is missing.
+    public func html(templates: TemplateLibrary, links: CoverageLinks) throws(DiagnosticError) -> String {
+        try templates.render("coverage/index.html", CoverageContext(self, links: links))
+    }
+
+    /// `coverage.json` and `coverage/index.html` for a build, linking the offline site's pages.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when a coverage template is missing.
     public func files(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
-        [OutputFile(path: "coverage.json", text: try templates.render("coverage/coverage.json", CoverageContext(self)))]
+        [
+            OutputFile(path: "coverage.json", text: try json(templates: templates, links: .site(reportFolder: ""))),
+            OutputFile(path: "coverage/index.html", text: try html(templates: templates, links: .site(reportFolder: "coverage"))),
+        ]
+    }
+
+    /// The section of a slug: its first `depth` folders.
+    static func section(of slug: String, depth: Int) -> String {
+        slug.split(separator: "/").prefix(max(1, depth)).joined(separator: "/")
     }
 }
 
-/// The coverage template's view: lists carry a `last` flag so the template can place commas.
-struct CoverageContext: Sendable {
-    struct Item: Sendable {
-        let value: String
-        let last: Bool
+/// The work of measuring, with what it caches across pages: the ancestry of each sourceCommit
+/// and the outline of each English document.
+private struct Measure {
+    let catalog: Catalog
+    let history: ContentHistory
+    let sectionDepth: Int
+    var diagnostics: [Diagnostic] = []
+    private var ancestries: [String: [Int: Ancestry]] = [:]
+    private var outlines: [DocumentKey: DocumentOutline] = [:]
+    private let links: LinkNormalizer
+
+    init(catalog: Catalog, history: ContentHistory, sectionDepth: Int) {
+        self.catalog = catalog
+        links = LinkNormalizer(catalog: catalog)
+        self.history = history
+        self.sectionDepth = sectionDepth
     }
 
-    struct Locale: Sendable {
-        let locale: String
-        let percent: Int
-        let translatedCount: Int
-        let translated: [Item]
-        let missing: [Item]
-        let orphaned: [Item]
-        let last: Bool
+    mutating func locale(_ locale: ContentLocale, documents: [Document], english: [Document]) -> LocaleCoverage {
+        var pages: [TranslatedPage] = []
+        var orphaned: [Document] = []
+        for document in documents.sorted(by: { $0.slug.lowercased() < $1.slug.lowercased() }) {
+            if let source = catalog.englishSource(of: document) {
+                pages.append(page(document, source: source))
+            } else {
+                orphaned.append(document)
+            }
+        }
+        pages.sort(by: TranslatedPage.priorityOrder)
+        for index in pages.indices { pages[index].rank = index + 1 }
+
+        let translatedIDs = Set(pages.map(\.source.id))
+        let missing = english.filter { !translatedIDs.contains($0.id) }
+        let depth = sectionDepth
+        let section = { (slug: String) in CoverageReport.section(of: slug, depth: depth) }
+
+        var totals = CoverageTotals()
+        var sections: [String: CoverageTotals] = [:]
+        for document in english { sections[section(document.slug), default: CoverageTotals()].reference += 1 }
+        totals.reference = english.count
+        // A source translated twice (at its slug and at an old one) counts once as translated.
+        var counted: Set<DocumentKey> = []
+        for page in pages where counted.insert(page.source.id).inserted {
+            totals.add(page)
+            sections[page.section, default: CoverageTotals()].add(page)
+        }
+        for document in missing {
+            totals.missing += 1
+            sections[section(document.slug), default: CoverageTotals()].missing += 1
+        }
+        for document in orphaned {
+            totals.orphaned += 1
+            sections[section(document.slug), default: CoverageTotals()].orphaned += 1
+        }
+        let sectionList = sections.keys.sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }
+            .map { SectionCoverage(name: $0, totals: sections[$0] ?? CoverageTotals()) }
+        return LocaleCoverage(locale: locale, totals: totals, sections: sectionList, pages: pages,
+                              missing: missing, orphaned: orphaned)
     }
 
-    let reference: String
-    let englishDocuments: Int
-    let locales: [Locale]
+    private mutating func page(_ translation: Document, source: Document) -> TranslatedPage {
+        let sourceOutline = outlines[source.id] ?? DocumentOutline(source, normalizer: links)
+        outlines[source.id] = sourceOutline
+        let comparison = OutlineComparison(source: sourceOutline, translation: DocumentOutline(translation, normalizer: links))
+        return TranslatedPage(
+            translation: translation, source: source,
+            section: CoverageReport.section(of: source.slug, depth: sectionDepth),
+            isMoved: translation.slug.lowercased() != source.slug.lowercased(),
+            freshness: freshness(of: translation, source: source),
+            drift: comparison.drift,
+            headings: (comparison.sourceHeadings, comparison.translationHeadings),
+            isPartlyTranslated: comparison.isPartial,
+            translatedShare: comparison.translatedShare)
+    }
 
-    init(_ report: CoverageReport) {
-        func items(_ values: [String]) -> [Item] {
-            values.enumerated().map { Item(value: $0.element, last: $0.offset == values.count - 1) }
+    /// Which English commits touched the source after the translation's sourceCommit.
+    private mutating func freshness(of translation: Document, source: Document) -> Freshness {
+        guard let name = translation.frontMatter.sourceCommit?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+            return .unknown(.noSourceCommit)
         }
-        reference = ContentLocale.english.tag
-        englishDocuments = report.englishDocuments
-        locales = report.locales.enumerated().map { index, locale in
-            Locale(locale: locale.locale, percent: locale.percent, translatedCount: locale.translated.count,
-                   translated: items(locale.translated), missing: items(locale.missing),
-                   orphaned: items(locale.orphaned), last: index == report.locales.count - 1)
+        guard let (repository, path) = history.file(of: source) else { return .unknown(.noHistory) }
+        let graph = repository.graph
+        guard let commit = graph.commit(named: name) else {
+            let shallow = repository.location.isShallow ? " (the clone is shallow: fetch its full history)" : ""
+            diagnostics.append(Diagnostic(
+                .warning, .sourceCommitNotInHistory,
+                "l10n.sourceCommit '\(name)' is not a commit of the en-US history in '\(repository.location.top)'\(shallow); "
+                    + "how far '\(translation.slug)' is behind cannot be told",
+                at: Self.sourceCommitLocation(in: translation)))
+            return .unknown(.sourceCommitNotInHistory)
         }
+        guard let changes = repository.changes[path], !changes.isEmpty else { return .unknown(.noHistory) }
+        let ancestry = ancestries[repository.location.top]?[commit] ?? graph.ancestry(of: commit)
+        ancestries[repository.location.top, default: [:]][commit] = ancestry
+        let after = changes.filter { !ancestry.contains($0.commit) }.map { change in
+            let found = graph.commits[change.commit]
+            return EnglishCommit(hash: found.hash, date: found.date, subject: found.subject, path: change.path,
+                                 added: change.added, deleted: change.deleted)
+        }
+        return after.isEmpty ? .upToDate : .outdated(after)
+    }
+
+    /// Where the `sourceCommit:` value is written in a translation's front matter.
+    static func sourceCommitLocation(in document: Document) -> FileLocation {
+        let fallback = FileLocation(file: document.path, line: 1, column: 1)
+        guard let text = try? SourceText.read(document.path) else { return fallback }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(document.bodyLine).enumerated() {
+            guard let key = line.range(of: "sourceCommit:") else { continue }
+            let value = line[key.upperBound...].prefix { $0 == " " || $0 == "\"" || $0 == "'" }
+            return FileLocation(file: document.path, line: index + 1,
+                                column: line[..<value.endIndex].unicodeScalars.count + 1)
+        }
+        return fallback
     }
 }

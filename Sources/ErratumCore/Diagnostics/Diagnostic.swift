@@ -86,6 +86,11 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let outputIO = Self(rawValue: "output-io")
     /// A command-line setting that cannot work.
     public static let usage = Self(rawValue: "usage")
+    /// A translation's `l10n.sourceCommit` that is no commit of the en-US history (a typo, a
+    /// commit of another repository, or a shallow clone).
+    public static let sourceCommitNotInHistory = Self(rawValue: "source-commit-not-in-history")
+    /// Git history that could not be read (no git, not a repository); coverage says *unknown*.
+    public static let gitHistory = Self(rawValue: "git-history")
 }
 
 /// One finding about the input: what is wrong, where, and how serious it is.

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ErratumCore
+import Foundation
+
+/// `erratum coverage`: what each locale should update first, from the content and its git history.
+public struct CoverageCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "Report, per locale against en-US, the pages missing, orphaned, outdated since their l10n.sourceCommit, of unknown freshness or drifting, and the UI strings.",
+        discussion: """
+        History comes from git: one `git log` over the en-US content's repository. Without git \
+        or a repository the git-based classes read 'unknown' and the rest still works. \
+        Diagnostics go to standard error; the report to standard output or --output.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, html
+    }
+
+    @Option(name: .customLong("content"), help: ArgumentHelp(
+        "A content folder in MDN's layout; repeat for several (e.g. mdn/content/files and translated-content/files).", valueName: "dir"))
+    var contentRoots: [String] = []
+
+    @Option(name: .customLong("templates"), help: ArgumentHelp("The templates folder (UI strings and report templates).", valueName: "dir"))
+    var templatesRoot = "templates"
+
+    @Option(name: .customLong("locale"), help: ArgumentHelp("A locale to report, e.g. fr; repeat for several (default: all).", valueName: "tag"))
+    var locales: [String] = []
+
+    @Option(help: "Output format: text (a table for the terminal), json or html.")
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("section-depth"), help: ArgumentHelp("How many folders of a slug name its section: 1 groups by Web, 2 by Web/HTTP.", valueName: "n"))
+    var sectionDepth = 1
+
+    @Option(help: ArgumentHelp("The most pages each text list shows; 0 shows all.", valueName: "n"))
+    var limit = 20
+
+    public init() {}
+
+    public func validate() throws {
+        guard sectionDepth >= 1 else { throw ValidationError("--section-depth must be 1 or more, not \(sectionDepth)") }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more, not \(limit)") }
+    }
+
+    public func run() throws {
+        let report: CoverageReport
+        let text: String
+        do {
+            report = try CoverageReport.survey(contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
+                                               templatesRoot: templatesRoot, locales: locales, sectionDepth: sectionDepth)
+            let reportFolder = output.map { ($0 as NSString).deletingLastPathComponent } ?? "."
+            let links = CoverageLinks.sourceFiles(reportFolder: reportFolder.isEmpty ? "." : reportFolder)
+            switch format {
+            case .text: text = CoverageText.render(report, limit: limit)
+            case .json: text = try report.json(templates: TemplateLibrary(root: templatesRoot), links: links)
+            case .html: text = try report.html(templates: TemplateLibrary(root: templatesRoot), links: links)
+            }
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+        DiagnosticPrinter.print(report.diagnostics)
+        if let output {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
+                throw ExitCode.failure
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}

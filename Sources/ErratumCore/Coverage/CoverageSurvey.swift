@@ -1,0 +1,42 @@
+import Foundation
+
+extension CoverageReport {
+    /// Loads content roots and UI strings, reads their git history and measures them: what
+    /// `erratum coverage` runs.
+    ///
+    /// Problems in single documents or in the strings do not stop the survey; they come back
+    /// in `diagnostics` with the rest, and the strings are left out when they cannot be read.
+    ///
+    /// - Parameters:
+    ///   - contentRoots: content folders in MDN's layout.
+    ///   - templatesRoot: the templates folder whose `strings/` holds the UI strings.
+    ///   - locales: the locales to report; empty means all.
+    ///   - sectionDepth: how many folders of a slug name its section.
+    /// - Throws: `DiagnosticError` when a content root does not exist.
+    public static func survey(contentRoots: [String], templatesRoot: String, locales: [String] = [],
+                              sectionDepth: Int = 1) throws(DiagnosticError) -> CoverageReport {
+        // git reads the history while the content loads.
+        let reading = ContentHistory.start(roots: contentRoots)
+        let (content, loadDiagnostics) = try ContentLoader(roots: contentRoots).load()
+        let catalog = Catalog(content)
+        var diagnostics = loadDiagnostics
+        var strings: StringsSources?
+        let stringsFolder = templatesRoot.appendingPathComponent("strings")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: stringsFolder, isDirectory: &isDirectory), isDirectory.boolValue {
+            do {
+                strings = StringsSources.read(try Builder.loadStrings(from: stringsFolder))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        } else {
+            diagnostics.append(Diagnostic(.note, .strings, "no UI strings folder '\(stringsFolder)'; UI strings are left out (see --templates)"))
+        }
+        let history = reading.finish()
+        var report = CoverageReport(catalog: catalog, history: history, strings: strings,
+                                    locales: locales.isEmpty ? nil : locales.map(ContentLocale.init(tag:)),
+                                    sectionDepth: sectionDepth)
+        report.diagnostics = (diagnostics + report.diagnostics).sorted()
+        return report
+    }
+}
