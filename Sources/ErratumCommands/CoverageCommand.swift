@@ -67,6 +67,8 @@ public struct CoverageCommand: ParsableCommand {
         DiagnosticPrinter.print(report.diagnostics)
         if let output {
             do {
+                let folder = (output as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)

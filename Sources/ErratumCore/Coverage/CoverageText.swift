@@ -36,7 +36,7 @@ public enum CoverageText {
             if shown.count < toUpdate.count { heading += " (first \(shown.count); --limit 0 shows all)" }
             lines.append(fit(heading, width))
             if !shown.isEmpty {
-                let pageColumns: [(String, Int)] = [("#", 4), ("page", 32), ("why", 35), ("behind", 6), ("lines", 5), ("newest", 10)]
+                let pageColumns: [(String, Int)] = [("#", 4), ("page", 30), ("why", 37), ("behind", 6), ("lines", 5), ("newest", 10)]
                 lines.append("  " + row(pageColumns, alignLeft: [1, 2, 5]))
                 for page in shown {
                     let newest: String
@@ -79,7 +79,7 @@ public enum CoverageText {
     public static func why(_ page: TranslatedPage) -> String {
         var parts: [String] = []
         if page.isPartlyTranslated {
-            parts.append("partly translated: \(page.headings.translation) of \(page.headings.source) headings")
+            parts.append("partial \(page.headings.translation)/\(page.headings.source) sections")
         }
         switch page.freshness {
         case .unknown(.noSourceCommit): parts.append("no sourceCommit")
