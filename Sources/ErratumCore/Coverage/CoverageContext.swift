@@ -30,6 +30,8 @@ struct CoverageContext: Sendable, TemplateFields {
         let percentTranslated, percentUpToDate: String
         /// Widths of the bar's parts, in percent of the English documents.
         let barUpToDate, barOutdated, barUnknown, barMissing: String
+        /// Asides shown only when they count something.
+        let movedNote, noSourceCommitNote: String?
         static let fields: Fields = [
             "reference": \Self.reference,
             "translated": \Self.translated,
@@ -48,6 +50,8 @@ struct CoverageContext: Sendable, TemplateFields {
             "barOutdated": \Self.barOutdated,
             "barUnknown": \Self.barUnknown,
             "barMissing": \Self.barMissing,
+            "movedNote": \Self.movedNote,
+            "noSourceCommitNote": \Self.noSourceCommitNote,
         ]
     }
 
@@ -83,7 +87,8 @@ struct CoverageContext: Sendable, TemplateFields {
         let kind, subject, message: String
         let sourceLines: [Item<Int>]
         let translationLines: [Item<Int>]
-        let sourceLinesText, translationLinesText: String
+        /// The lines as text; nil when there are none (Mustache reads an empty string as present).
+        let sourceLinesText, translationLinesText: String?
         let last: Bool
         static let fields: Fields = [
             "kind": \Self.kind,
@@ -115,6 +120,10 @@ struct CoverageContext: Sendable, TemplateFields {
         let headingsSource, headingsTranslation: Int
         let commits: [Commit]
         let drift: [DriftItem]
+        /// Whether there are commits or drift to show, and a line announcing them.
+        let details: Bool
+        let summary: String
+        let sourceCommitShort: String
         let last: Bool
         static let fields: Fields = [
             "rank": \Self.rank,
@@ -143,6 +152,9 @@ struct CoverageContext: Sendable, TemplateFields {
             "headingsTranslation": \Self.headingsTranslation,
             "commits": \Self.commits,
             "drift": \Self.drift,
+            "details": \Self.details,
+            "summary": \Self.summary,
+            "sourceCommitShort": \Self.sourceCommitShort,
             "last": \Self.last,
         ]
     }
@@ -222,6 +234,8 @@ struct CoverageContext: Sendable, TemplateFields {
     let version: Int
     let reference: String
     let referenceDocuments: Int
+    /// "document" or "documents".
+    let documentsWord: String
     let historyAvailable: Bool
     let repositories: [Item<String>]
     let commits: Int
@@ -235,6 +249,7 @@ struct CoverageContext: Sendable, TemplateFields {
         version = CoverageReport.version
         reference = ContentLocale.english.tag
         referenceDocuments = report.referenceDocuments
+        documentsWord = report.referenceDocuments == 1 ? "document" : "documents"
         historyAvailable = report.historyUnavailable == nil
         repositories = Self.items(report.repositories)
         commits = report.commits
@@ -286,6 +301,10 @@ struct CoverageContext: Sendable, TemplateFields {
         values.enumerated().map { Item(value: $0.element, last: $0.offset == values.count - 1) }
     }
 
+    static func lineList(_ lines: [Int]) -> String? {
+        lines.isEmpty ? nil : lines.map(String.init).joined(separator: ", ")
+    }
+
     static func percent(_ value: Double) -> String {
         String(format: "%.1f", value)
     }
@@ -299,7 +318,9 @@ struct CoverageContext: Sendable, TemplateFields {
             noSourceCommit: totals.noSourceCommit, drifting: totals.drifting, partlyTranslated: totals.partlyTranslated,
             percentTranslated: percent(totals.percentTranslated), percentUpToDate: percent(totals.percentUpToDate),
             barUpToDate: whole == 0 ? "0" : bar(totals.upToDate), barOutdated: whole == 0 ? "0" : bar(totals.outdated),
-            barUnknown: whole == 0 ? "0" : bar(totals.unknown), barMissing: whole == 0 ? "0" : bar(totals.missing))
+            barUnknown: whole == 0 ? "0" : bar(totals.unknown), barMissing: whole == 0 ? "0" : bar(totals.missing),
+            movedNote: totals.moved == 0 ? nil : "\(totals.moved) at an old slug",
+            noSourceCommitNote: totals.noSourceCommit == 0 ? nil : "\(totals.noSourceCommit) without sourceCommit")
     }
 
     static func page(_ page: TranslatedPage, links: CoverageLinks, last: Bool) -> Page {
@@ -308,6 +329,9 @@ struct CoverageContext: Sendable, TemplateFields {
         if case let .outdated(found) = page.freshness { commits = found }
         if case let .unknown(reason) = page.freshness { unknownReason = reason.rawValue }
         let newest = commits.first?.date
+        var summary: [String] = []
+        if !commits.isEmpty { summary.append("\(commits.count) commit\(commits.count == 1 ? "" : "s")") }
+        if !page.drift.isEmpty { summary.append("\(page.drift.count) drift\(page.drift.count == 1 ? "" : "s")") }
         return Page(
             rank: page.rank, slug: page.translation.slug, sourceSlug: page.source.slug, section: page.section,
             source: page.source.path, translation: page.translation.path,
@@ -327,16 +351,20 @@ struct CoverageContext: Sendable, TemplateFields {
             drift: page.drift.enumerated().map { index, drift in
                 DriftItem(kind: drift.kind.rawValue, subject: drift.subject, message: drift.message,
                           sourceLines: items(drift.sourceLines), translationLines: items(drift.translationLines),
-                          sourceLinesText: drift.sourceLines.map(String.init).joined(separator: ", "),
-                          translationLinesText: drift.translationLines.map(String.init).joined(separator: ", "),
+                          sourceLinesText: Self.lineList(drift.sourceLines),
+                          translationLinesText: Self.lineList(drift.translationLines),
                           last: index == page.drift.count - 1)
             },
+            details: !summary.isEmpty, summary: summary.joined(separator: " · "),
+            sourceCommitShort: page.translation.frontMatter.sourceCommit.map { String($0.prefix(10)) } ?? "",
             last: last)
     }
+
     static let fields: Fields = [
         "version": \Self.version,
         "reference": \Self.reference,
         "referenceDocuments": \Self.referenceDocuments,
+        "documentsWord": \Self.documentsWord,
         "historyAvailable": \Self.historyAvailable,
         "repositories": \Self.repositories,
         "commits": \Self.commits,
