@@ -45,7 +45,11 @@ final class ChromiumPage: Sendable {
         }
         // The renderer sends its events in order: once this answer is in, so is every console
         // error and request of the document up to its load event.
-        try evaluate("0")
+        do {
+            try evaluate("0")
+        } catch ChromiumError.commandFailed(method: _, message: _) {
+            // The document has already moved on by itself (a meta refresh): nothing to wait for.
+        }
     }
 
     /// Runs `expression` in the page, awaits it when it is a promise, and returns its value as
