@@ -28,6 +28,12 @@ struct BuildTests {
                 codes.flatMap { code in ["html", "json", "problem.json"].map { "errors/\(lang)/\(code).\($0)" } }
             }
             + codes.map { "errors/\($0).var" }
+            + ["en-US", "fr", "de"].flatMap { locale in
+                ["docs/\(locale)/index.html", "docs/\(locale)/search/index.html", "docs/static/search-\(locale).js"]
+                    + ["Web", "Web/HTTP", "Web/HTTP/Reference", "Web/HTTP/Reference/Status"].map { "docs/\(locale)/docs/\($0)/index.html" }
+            }
+            + ["docs/index.html", "docs/static/erratum.js",
+               "docs/en-US/docs/Web/HTTP/Status/507/index.html", "docs/de/docs/Web/HTTP/Status/507/index.html"]
             + ["nginx/erratum-http.conf", "nginx/erratum-server.conf", "apache/erratum.conf",
                "coverage.json", "coverage/index.html", "docs/static/erratum.css"]
         #expect(Set(files.keys) == Set(expected))

@@ -49,6 +49,13 @@ struct CatalogTests {
         #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Status/404")) == "missing /fr/docs/Web/HTTP/Status/404")
     }
 
+    @Test("a redirect to a section of a page carries its fragment, unless the link has its own")
+    func fragmentTargets() {
+        let catalog = catalog(redirects: [french: table(french, [("Web/HTTP/Old", "Web/HTTP/Reference/Status/413#sect")])])
+        #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Old")) == "found fr/Web/HTTP/Reference/Status/413#sect")
+        #expect(describe(catalog.resolve("/fr/docs/Web/HTTP/Old#mine")) == "found fr/Web/HTTP/Reference/Status/413#mine")
+    }
+
     @Test("without an English table, the other translations' tables stand in for it")
     func siblingTables() {
         let german = table(german, [("Web/HTTP/Status/413", "Web/HTTP/Reference/Status/413"),

@@ -14,7 +14,7 @@ struct CorpusTests {
         let root = folder + "/files"
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: root + "/de/web", withIntermediateDirectories: true)
-        for part in ["en-us", "fr", "jsondata"] {
+        for part in ["en-us", "fr", "jsondata", "sidebars"] {
             try fileManager.copyItem(atPath: corpus + "/" + part, toPath: root + "/" + part)
         }
         try fileManager.copyItem(atPath: corpus + "/de/web/http", toPath: root + "/de/web/http")
@@ -64,6 +64,13 @@ struct CorpusTests {
             }
         }
         #expect(pages > 400)
+
+        // The whole site, as a browser follows it: files (fragments are the content's own
+        // business — German pages link English heading ids, as on MDN).
+        var check = SiteLinkCheck(root: output + "/docs")
+        let (_, links, problems) = try check.run(fragments: false)
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        #expect(links > 50_000)
     }
 
     static let liveMDN = "https://developer.mozilla.org"

@@ -16,6 +16,8 @@ public struct Catalog: Sendable {
     public let redirects: [ContentLocale: Redirects]
     /// MDN's localized UI words from the content.
     public let l10n: L10nStrings
+    /// MDN's sidebar definitions from the content, by name.
+    public let sidebars: [String: SidebarDefinition]
     /// Every document, sorted by locale then slug.
     public private(set) var allDocuments: [Document] = []
 
@@ -28,6 +30,7 @@ public struct Catalog: Sendable {
     public init(_ content: ContentSet) {
         redirects = content.redirects
         l10n = content.l10n
+        sidebars = content.sidebars
         for document in content.documents { documents[document.id] = document }
         var inherited: [Document] = []
         for document in content.documents {
@@ -96,7 +99,8 @@ public struct Catalog: Sendable {
     /// itself, else its redirect (the locale's table, then the en-US table re-prefixed for
     /// the locale; see `redirect(_:locale:)`), else the English page.
     public func resolve(_ url: String) -> LinkResolution {
-        let (path, fragment) = Self.split(url)
+        let (path, linkFragment) = Self.split(url)
+        var fragment = linkFragment
         guard let (locale, _) = Self.parseDocsPath(path) else { return .notDocs }
 
         var current = path
@@ -108,7 +112,11 @@ public struct Catalog: Sendable {
                 return leftLocale ? .onlyInEnglish(document, fragment: fragment) : .found(document, fragment: fragment)
             }
             guard seen.insert(current.lowercased()).inserted, let next = redirect(current, locale: currentLocale) else { break }
-            current = next
+            // A redirect may land on a section of its target (`…/Cookies#Cookie_prefixes`);
+            // a fragment the link gave itself wins.
+            let (nextPath, nextFragment) = Self.split(next)
+            current = nextPath
+            fragment = fragment ?? nextFragment
         }
         // Not in the page's locale at all: MDN links to the English page and marks it.
         if locale != .english, let (_, slug) = Self.parseDocsPath(current),

@@ -21,6 +21,7 @@ public struct ContentLoader: Sendable {
         var documents: [DocumentKey: Document] = [:]
         var redirects: [ContentLocale: Redirects] = [:]
         var l10n = L10nStrings()
+        var sidebars: [String: SidebarDefinition] = [:]
         var diagnostics: [Diagnostic] = []
         let fileManager = FileManager.default
 
@@ -32,6 +33,18 @@ public struct ContentLoader: Sendable {
             let (strings, problems) = L10nStrings.load(folder: root.appendingPathComponent("jsondata"))
             l10n.merge(strings)
             diagnostics += problems
+            let sidebarFolder = root.appendingPathComponent("sidebars")
+            for name in ((try? fileManager.contentsOfDirectory(atPath: sidebarFolder)) ?? []).sorted() where name.hasSuffix(".yaml") {
+                let path = sidebarFolder.appendingPathComponent(name)
+                do {
+                    let text = try SourceText.read(path)
+                    let (sidebar, problems) = SidebarDefinition.parse(text, name: String(name.dropLast(5)), path: path)
+                    diagnostics += problems
+                    if let sidebar { sidebars[sidebar.name] = sidebar }
+                } catch {
+                    diagnostics += error.diagnostics
+                }
+            }
             for localeFolder in Self.localeFolders(in: root) {
                 let locale = ContentLocale(tag: localeFolder)
                 let localeRoot = root.appendingPathComponent(localeFolder)
@@ -82,7 +95,9 @@ public struct ContentLoader: Sendable {
             }
         }
         let sorted = documents.values.sorted { $0.id < $1.id }
-        return (ContentSet(documents: sorted, redirects: redirects, l10n: l10n), diagnostics.sorted())
+        var content = ContentSet(documents: sorted, redirects: redirects, l10n: l10n)
+        content.sidebars = sidebars
+        return (content, diagnostics.sorted())
     }
 
     /// MDN's rule for the folder of a slug: lower case, with characters that are unsafe in

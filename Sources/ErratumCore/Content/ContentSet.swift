@@ -6,6 +6,8 @@ public struct ContentSet: Sendable {
     public var redirects: [ContentLocale: Redirects]
     /// MDN's localized UI words, when a root has `jsondata/`.
     public var l10n: L10nStrings
+    /// MDN's sidebar definitions by name, when a root has `sidebars/`.
+    public var sidebars: [String: SidebarDefinition] = [:]
 
     /// Creates a content set.
     public init(documents: [Document], redirects: [ContentLocale: Redirects], l10n: L10nStrings = L10nStrings()) {

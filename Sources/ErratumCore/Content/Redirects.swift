@@ -3,6 +3,8 @@ import Foundation
 /// One locale's `_redirects.txt`: old URL → new URL, matched case-insensitively.
 public struct Redirects: Sendable {
     private var targets: [String: String] = [:]
+    /// Each source as written (keys are folded to lower case for matching).
+    private var sources: [String: String] = [:]
     private var lines: [String: FileLocation] = [:]
 
     /// The number of redirects.
@@ -37,6 +39,7 @@ public struct Redirects: Sendable {
     /// Adds or replaces a redirect.
     public mutating func add(from: String, to: String, at location: FileLocation? = nil) {
         targets[Self.key(from)] = to
+        sources[Self.key(from)] = from
         if let location { lines[Self.key(from)] = location }
     }
 
@@ -50,7 +53,7 @@ public struct Redirects: Sendable {
 
     /// All redirects, sorted by source, as written.
     public var entries: [(from: String, to: String)] {
-        targets.sorted { $0.key < $1.key }.map { (from: $0.key, to: $0.value) }
+        targets.sorted { $0.key < $1.key }.map { (from: sources[$0.key] ?? $0.key, to: $0.value) }
     }
 
     private static func key(_ url: String) -> String { url.lowercased() }

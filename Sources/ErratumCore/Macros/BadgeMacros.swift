@@ -58,7 +58,10 @@ struct BannerMacro: Macro {
 
     func expand(_ call: MacroCall, in context: MacroContext) throws(MacroError) -> MacroOutput {
         let label = context.word(mdn: "Template.\(labelKey)", "banners.\(ours).label", fallbackLabel)
-        let copy = context.word(mdn: "Template.\(copyKey)", "banners.\(ours).copy", "")
+        // The copy is HTML with MDN links (`/de/docs/MDN/…`), resolved like the page's own.
+        let copy = RawHTMLLinks.rewrite(context.word(mdn: "Template.\(copyKey)", "banners.\(ours).copy", "")) {
+            context.links.markup(for: $0)?.href
+        }
         return MacroOutput(html: "<div class=\"notecard \(kind)\"><p><strong>\(HTMLText.escapeText(label)):</strong> \(copy)</p></div>",
                            isBlock: true)
     }

@@ -67,13 +67,15 @@ public struct MarkdownRenderer: Sendable {
     ///   - ids: the page's id set; headings claim their ids from it in document order.
     ///   - labels: the words callouts start with, in the page's language.
     ///   - link: how to write each link destination; nil leaves the link as written.
+    ///   - image: where each image's source is; nil leaves it as written.
     public func render(
         _ markdown: String,
         plainText: (String) -> String = { $0 },
         expand: (String) -> String = { $0 },
         ids: inout HeadingIDs,
         labels: CalloutLabels = .english,
-        link: (String) -> LinkMarkup? = { _ in nil }
+        link: (String) -> LinkMarkup? = { _ in nil },
+        image: (String) -> String? = { _ in nil }
     ) -> Output {
         let options = CMARK_OPT_UNSAFE
         let (source, tables) = PipeTable.extract(from: markdown) { Self.tableMarker($0) }
@@ -95,6 +97,10 @@ public struct MarkdownRenderer: Sendable {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
                 switch cmark_node_get_type(node) {
                 case CMARK_NODE_LINK: links.append(node)
+                case CMARK_NODE_IMAGE:
+                    if let source = image(string(cmark_node_get_url(node))) {
+                        _ = source.withCString { cmark_node_set_url(node, $0) }
+                    }
                 case CMARK_NODE_CODE_BLOCK: codeBlocks.append(node)
                 case CMARK_NODE_HEADING: headingNodes.append(node)
                 case CMARK_NODE_PARAGRAPH where !tables.isEmpty: paragraphs.append(node)

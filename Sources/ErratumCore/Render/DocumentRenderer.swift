@@ -14,6 +14,17 @@ public struct RenderedDocument: Sendable {
     public var diagnostics: [Diagnostic]
     /// The Markdown link destinations, as written.
     public var links: [String] = []
+    /// Files the page shows (images beside its `index.md`, or beside its English source's),
+    /// to be copied next to the page.
+    public var assets: [Asset] = []
+
+    /// A file the page refers to by a path relative to itself.
+    public struct Asset: Sendable, Hashable {
+        /// Where the file is in the content.
+        public var source: String
+        /// Its path relative to the page's folder, as the page names it.
+        public var path: String
+    }
 }
 
 /// Turns one document into HTML: macros out, cmark, macro HTML back in, MDN's ids and wrappers.
@@ -80,6 +91,7 @@ public struct DocumentRenderer: Sendable {
         }
 
         let markdown = Self.replacingCalls(in: document.body, calls: parsed.calls)
+        var assets: [RenderedDocument.Asset] = []
         var ids = HeadingIDs()
         let rendered = MarkdownRenderer().render(
             markdown,
@@ -89,11 +101,42 @@ public struct DocumentRenderer: Sendable {
             labels: CalloutLabels(
                 note: strings.text("callouts.note", locale: document.locale) ?? CalloutLabels.english.note,
                 warning: strings.text("callouts.warning", locale: document.locale) ?? CalloutLabels.english.warning),
-            link: { links.markup(for: $0) }
+            link: { links.markup(for: $0) },
+            image: { source in
+                let (resolved, asset) = imageSource(source, of: document)
+                if let asset { assets.append(asset) }
+                return resolved
+            }
         )
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
         return RenderedDocument(document: document, html: html, headings: rendered.headings, sidebar: sidebar,
-                                diagnostics: diagnostics, links: rendered.links)
+                                diagnostics: diagnostics, links: rendered.links, assets: assets)
+    }
+
+    /// Where an image of `document` is: a file beside the page's source (or beside its
+    /// English source's, where MDN keeps the images of translations) is copied next to the
+    /// page and keeps its relative path; in the offline site, any other relative image, and
+    /// any site path, is MDN's copy on the live site. Other URLs stay as written.
+    func imageSource(_ source: String, of document: Document) -> (String?, RenderedDocument.Asset?) {
+        guard case let .offline(liveBase) = style else { return (nil, nil) }
+        // MDN's site-wide images (`/shared-assets/…`) live on MDN.
+        if source.hasPrefix("/"), !source.hasPrefix("//") { return (liveBase + source, nil) }
+        guard !source.isEmpty, !source.hasPrefix("#"),
+              !source.contains(":"), let decoded = source.removingPercentEncoding,
+              !decoded.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else { return (nil, nil) }
+        let path = decoded.split(separator: "?").first.map(String.init) ?? decoded
+        var folders = [(document.path as NSString).deletingLastPathComponent]
+        if document.locale != .english, let english = catalog.englishSource(of: document) {
+            folders.append((english.path as NSString).deletingLastPathComponent)
+        }
+        for folder in folders {
+            let candidate = folder + "/" + path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return (nil, RenderedDocument.Asset(source: candidate, path: path))
+            }
+        }
+        return (liveBase + document.url + "/" + source, nil)
     }
 
     /// The text a heading's id is made from. As in MDN, a heading that starts with a macro's

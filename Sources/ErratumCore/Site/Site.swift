@@ -1,20 +1,27 @@
+import Foundation
 import Mustache
 
 /// The offline reference site: one page per document under `docs/<locale>/docs/<slug>/`,
-/// every link relative, plus the shared stylesheet.
+/// a home page, a page for each section folder no document fills, a search index per
+/// locale, redirect stubs for every old slug, one stylesheet and one script; every link
+/// relative, so the folder works from `file://`, from `/` and from any sub-path.
 public struct Site: Sendable {
-    /// Where the stylesheet is written, relative to `docs/`.
+    /// Where the stylesheet and script are written, relative to `docs/`.
     static let stylesheet = ["static", "erratum.css"]
+    static let script = ["static", "erratum.js"]
 
     let catalog: Catalog
     let strings: StringsCatalog
+    /// Where pages outside the content live.
+    let liveBase: String
     /// Documents by their parent: locale plus the slug without its last segment.
     private let children: [DocumentKey: [Document]]
 
     /// Creates the product.
-    public init(catalog: Catalog, strings: StringsCatalog) {
+    public init(catalog: Catalog, strings: StringsCatalog, liveBase: String = "https://developer.mozilla.org") {
         self.catalog = catalog
         self.strings = strings
+        self.liveBase = liveBase
         children = Dictionary(grouping: catalog.allDocuments) { DocumentKey(locale: $0.locale, slug: Self.parentSlug(of: $0.slug)) }
     }
 
@@ -23,19 +30,42 @@ public struct Site: Sendable {
         return String(slug[..<slash])
     }
 
-    /// The site's files: every rendered page and the stylesheet.
+    /// The site's files: every rendered page, the home, section and search pages, the
+    /// search indexes, the redirect stubs, the stylesheet and the script.
     ///
-    /// - Throws: `DiagnosticError` (`template`) when the page template or stylesheet is missing.
+    /// - Throws: `DiagnosticError` (`template`) when a site template or asset is missing.
     public func files(pages: [RenderedDocument], templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
-        var files = [OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"),
-                                contents: try templates.asset("site/erratum.css"))]
+        var files = [
+            OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"), contents: try templates.asset("site/erratum.css")),
+            OutputFile(path: "docs/" + Self.script.joined(separator: "/"), contents: try templates.asset("site/erratum.js")),
+        ]
         var sidebars = SidebarCache()
+        // MDN's sidebar files, laid out once per locale that asks for them.
+        var layouts: [String: SidebarLayout] = [:]
         for page in pages {
-            let sidebar = try sidebars.html(for: page.document, siblings: siblings(of: page.document), templates: templates)
+            let sidebar: String
+            if let name = page.sidebar, let definition = catalog.sidebars[name] {
+                let key = name + "\u{0}" + page.document.locale.tag
+                let layout = layouts[key] ?? SidebarLayout(definition, locale: page.document.locale, catalog: catalog, liveBase: liveBase)
+                layouts[key] = layout
+                sidebar = layout.html(for: page.document)
+            } else {
+                sidebar = try sidebars.html(for: page.document, siblings: siblings(of: page.document), templates: templates)
+            }
             let context = pageContext(page, sidebar: sidebar)
             let html = try templates.render("site/page.html", context)
-            files.append(OutputFile(path: "docs/" + SitePaths.file(of: page.document).joined(separator: "/"), text: html))
+            let folder = "docs/" + SitePaths.folder(of: page.document).joined(separator: "/")
+            files.append(OutputFile(path: folder + "/index.html", text: html))
+            for asset in Set(page.assets) {
+                guard let data = FileManager.default.contents(atPath: asset.source) else {
+                    throw DiagnosticError(.sourceIO, "cannot read '\(asset.source)', an image of \(page.document.path)")
+                }
+                files.append(OutputFile(path: folder + "/" + asset.path, contents: data))
+            }
         }
+        let index = SiteIndex(site: self)
+        files += try index.files(templates: templates)
+        files += try RedirectStubs(site: self, taken: Set(files.map(\.path))).files(templates: templates)
         return files
     }
 
@@ -44,13 +74,43 @@ public struct Site: Sendable {
         children[DocumentKey(locale: document.locale, slug: Self.parentSlug(of: document.slug))] ?? []
     }
 
+    /// A word of the site's interface in a language.
+    func word(_ key: String, _ fallback: String, language: String) -> String {
+        strings.text("site.\(key)", language: language) ?? fallback
+    }
+
+    /// The template words for a language.
+    func words(language: String) -> SitePageContext.Words {
+        .init(
+            languages: word("languages", "Languages", language: language),
+            onThisPage: word("on-this-page", "In this article", language: language),
+            breadcrumbs: word("breadcrumbs", "Breadcrumbs", language: language),
+            sidebar: word("sidebar", "Related pages", language: language),
+            license: word("license", "Content by Mozilla Contributors, licensed under CC-BY-SA 2.5.", language: language),
+            source: word("source", "Source", language: language),
+            home: word("home", "Home", language: language),
+            search: word("search", "Search", language: language),
+            searchPlaceholder: word("search-placeholder", "Search the docs", language: language),
+            searchNone: word("search-none", "No page matches.", language: language),
+            moved: word("moved", "This page has moved to", language: language)
+        )
+    }
+
+    /// What every page of a locale shares: stylesheet, script, search and home links, from `folder`.
+    func chrome(locale: ContentLocale, folder: [String]) -> SitePageContext.Chrome {
+        SitePageContext.Chrome(
+            root: String(repeating: "../", count: folder.count),
+            stylesheet: SitePaths.relative(from: folder, to: Self.stylesheet),
+            script: SitePaths.relative(from: folder, to: Self.script),
+            searchIndex: SitePaths.relative(from: folder, to: SiteIndex.searchIndex(locale)),
+            searchHref: SitePaths.relative(from: folder, to: SiteIndex.searchPage(locale)),
+            homeHref: SitePaths.relative(from: folder, to: SiteIndex.localeHome(locale)))
+    }
+
     private func pageContext(_ page: RenderedDocument, sidebar: String) -> SitePageContext {
         let document = page.document
         let folder = SitePaths.folder(of: document)
         let language = strings.language(for: document.locale)
-        func word(_ key: String, _ fallback: String) -> String {
-            strings.text(key, language: language) ?? fallback
-        }
         func href(_ target: Document) -> String {
             SitePaths.relative(from: folder, to: SitePaths.file(of: target))
         }
@@ -66,19 +126,9 @@ public struct Site: Sendable {
 
         var notice: SitePageContext.Notice?
         if document.locale != .english, let english = catalog.englishSource(of: document) {
-            notice = .init(text: word("site.translated-notice", "This page was translated from English."),
-                           linkText: word("site.original", "Read the original"), href: href(english))
+            notice = .init(text: word("translated-notice", "This page was translated from English.", language: language),
+                           linkText: word("original", "Read the original", language: language), href: href(english))
         }
-
-        // Breadcrumbs: each ancestor slug that is a page of this locale.
-        let parts = document.slug.split(separator: "/").map(String.init)
-        var breadcrumbs: [SitePageContext.Link] = []
-        for length in stride(from: 1, to: parts.count, by: 1) {
-            if let parent = catalog.document(document.locale, parts.prefix(length).joined(separator: "/")) {
-                breadcrumbs.append(.init(title: parent.frontMatter.shortTitle ?? parent.frontMatter.title, href: href(parent), current: false))
-            }
-        }
-        breadcrumbs.append(.init(title: document.frontMatter.shortTitle ?? document.frontMatter.title, href: "", current: true))
 
         let toc = page.headings.filter { $0.level == 2 }.map {
             SitePageContext.Link(title: PlainText.of(html: $0.html), href: "#" + $0.id, current: false)
@@ -88,22 +138,42 @@ public struct Site: Sendable {
             lang: document.locale.tag,
             title: document.frontMatter.title,
             content: page.html,
-            stylesheet: SitePaths.relative(from: folder, to: Self.stylesheet),
+            chrome: chrome(locale: document.locale, folder: folder),
             languages: languages.count > 1 ? languages : [],
             notice: notice,
-            breadcrumbs: breadcrumbs,
+            breadcrumbs: breadcrumbs(locale: document.locale, slug: document.slug,
+                                     title: document.frontMatter.shortTitle ?? document.frontMatter.title),
             sidebar: sidebar,
             toc: toc,
-            source: document.path,
-            words: .init(
-                languages: word("site.languages", "Languages"),
-                onThisPage: word("site.on-this-page", "In this article"),
-                breadcrumbs: word("site.breadcrumbs", "Breadcrumbs"),
-                sidebar: word("site.sidebar", "Related pages"),
-                license: word("site.license", "Content by Mozilla Contributors, licensed under CC-BY-SA 2.5."),
-                source: word("site.source", "Source file")
-            )
+            sourceURL: Self.sourceURL(of: document),
+            words: words(language: language)
         )
+    }
+
+    /// Breadcrumbs from the locale's home down to `slug`: each ancestor is a document or a
+    /// generated section page.
+    func breadcrumbs(locale: ContentLocale, slug: String, title: String) -> [SitePageContext.Link] {
+        let parts = slug.split(separator: "/").map(String.init)
+        let folder = [locale.tag, "docs"] + parts
+        var links: [SitePageContext.Link] = []
+        for length in stride(from: 1, to: parts.count, by: 1) {
+            let ancestor = parts.prefix(length).joined(separator: "/")
+            let name = catalog.document(locale, ancestor).map { $0.frontMatter.shortTitle ?? $0.frontMatter.title } ?? parts[length - 1]
+            links.append(.init(title: name, href: SitePaths.relative(from: folder, to: [locale.tag, "docs"] + parts.prefix(length) + ["index.html"]),
+                               current: false))
+        }
+        links.append(.init(title: title, href: "", current: true))
+        return links
+    }
+
+    /// The document's source on GitHub, where MDN keeps it (mdn/content for English,
+    /// mdn/translated-content for the rest), from its path below the locale folder.
+    static func sourceURL(of document: Document) -> String? {
+        let marker = "/\(document.locale.folder)/"
+        guard let range = document.path.range(of: marker, options: .backwards) else { return nil }
+        let relative = document.locale.folder + "/" + document.path[range.upperBound...]
+        let repository = document.locale == .english ? "mdn/content" : "mdn/translated-content"
+        return "https://github.com/\(repository)/blob/main/files/\(relative)"
     }
 }
 
@@ -146,20 +216,54 @@ struct SitePageContext: Sendable {
         let sidebar: String
         let license: String
         let source: String
+        let home: String
+        let search: String
+        let searchPlaceholder: String
+        let searchNone: String
+        let moved: String
+    }
+
+    /// Paths every page of a locale has, relative to the page.
+    struct Chrome: Sendable {
+        /// `../` once per folder between the page and `docs/`.
+        let root: String
+        let stylesheet: String
+        let script: String
+        let searchIndex: String
+        let searchHref: String
+        let homeHref: String
     }
 
     let lang: String
     let title: String
     let content: String
-    let stylesheet: String
+    let chrome: Chrome
     let languages: [Language]
     let notice: Notice?
     let breadcrumbs: [Link]
     /// The sidebar's list items, already rendered.
     let sidebar: String
     let toc: [Link]
-    let source: String
+    let sourceURL: String?
     let words: Words
+    /// Mustache reads stored properties only, so this is one.
+    let hasSidebar: Bool
+
+    init(lang: String, title: String, content: String, chrome: Chrome, languages: [Language] = [], notice: Notice? = nil,
+         breadcrumbs: [Link], sidebar: String = "", toc: [Link] = [], sourceURL: String? = nil, words: Words) {
+        self.lang = lang
+        self.title = title
+        self.content = content
+        self.chrome = chrome
+        self.languages = languages
+        self.notice = notice
+        self.breadcrumbs = breadcrumbs
+        self.sidebar = sidebar
+        self.toc = toc
+        self.sourceURL = sourceURL
+        self.words = words
+        hasSidebar = !sidebar.isEmpty
+    }
 }
 
 /// Sidebar list items, rendered once per section and reused by every page in it.

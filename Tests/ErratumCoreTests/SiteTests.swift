@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import ErratumCore
+
+/// The offline site as files: what a reader's browser can follow from `Output/docs/`.
+@Suite("The offline site")
+struct SiteTests {
+    static func build(_ folder: String) throws -> String {
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: TestSupport.templatesRoot,
+                                              outputPath: output)).build()
+        return output
+    }
+
+    @Test("every href and src lands on a file of the build, and every #fragment on an id there")
+    func linkCheck() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        var check = SiteLinkCheck(root: try Self.build(folder) + "/docs")
+        let (pages, links, problems) = try check.run()
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        #expect(pages >= 15, "pages, section pages, homes, search pages and redirect stubs")
+        #expect(links > 100)
+    }
+
+    @Test("the link check itself finds a missing file, a missing id, a site-absolute link and an escape")
+    func linkCheckFails() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        try TestSupport.write([
+            "site/a/index.html": #"<p id="here"><a href="../b/index.html#there">b</a> <a href='#here'>a</a> <a href="https://x.test/">x</a></p>"#,
+            "site/b/index.html": #"<a href="../c/index.html">c</a> <a href="../a/index.html#gone">a</a> <a href="/a/">abs</a> <img src="../../out.png"> <code>&lt;a href="nothing"&gt;</code>"#,
+        ], under: folder)
+        var check = SiteLinkCheck(root: folder + "/site")
+        let (_, links, problems) = try check.run()
+        #expect(links == 7)
+        #expect(Set(problems.map { "\($0.link) \($0.reason)" }) == [
+            "../b/index.html#there no id 'there' there",
+            "../c/index.html no such file",
+            "../a/index.html#gone no id 'gone' there",
+            "/a/ site-absolute, not relative",
+            "../../out.png leaves the output folder",
+        ])
+    }
+
+    @Test("home, locale and section pages lead down to every document")
+    func indexPages() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let docs = try Self.build(folder) + "/docs"
+        let home = try String(contentsOfFile: docs + "/index.html", encoding: .utf8)
+        for locale in ["en-US", "fr", "de"] { #expect(home.contains(#"href="\#(locale)/index.html""#)) }
+        let german = try String(contentsOfFile: docs + "/de/index.html", encoding: .utf8)
+        #expect(german.contains(#"<a href="./docs/Web/index.html">Web</a>"#))
+        let status = try String(contentsOfFile: docs + "/de/docs/Web/HTTP/Reference/Status/index.html", encoding: .utf8)
+        #expect(status.contains(#"<dt class="landingPageList"><a href="./507/index.html">507 Unzureichender Speicher</a></dt>"#))
+        #expect(status.contains("<dd class=\"landingPageList\"><p>"), "with the page's summary")
+    }
+
+    @Test("the search index is a script holding each page's title, summary and path; the search page lists every page")
+    func searchIndex() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let docs = try Self.build(folder) + "/docs"
+        let script = try String(contentsOfFile: docs + "/static/search-fr.js", encoding: .utf8)
+        #expect(script.hasPrefix(#"(window.erratumSearch = window.erratumSearch || {})["fr"] = ["#))
+        #expect(script.contains(#"["507 Insufficient Storage","#))
+        #expect(script.contains(#""fr\/docs\/Web\/HTTP\/Reference\/Status\/507\/index.html"]"#))
+        let page = try String(contentsOfFile: docs + "/de/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
+        #expect(page.contains(#"<a class="search-link" href="../../../../../../search/index.html">Suchen</a>"#))
+        #expect(page.contains(#"data-search-index="../../../../../../../static/search-de.js""#))
+        let plain = try String(contentsOfFile: docs + "/de/search/index.html", encoding: .utf8)
+        #expect(plain.contains(#"<a href="../docs/Web/HTTP/Reference/Status/507/index.html">507 Unzureichender Speicher</a>"#))
+        #expect(SiteIndex.jsonString("a\"b\\c</script>\n\u{2028}") == #""a\"b\\c<\/script>\n\u2028""#)
+    }
+
+    @Test("each old slug of _redirects.txt gets a relative meta-refresh stub, never over a page")
+    func redirectStubs() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let docs = try Self.build(folder) + "/docs"
+        let stub = try String(contentsOfFile: docs + "/de/docs/Web/HTTP/Status/507/index.html", encoding: .utf8)
+        #expect(stub.contains(#"<meta http-equiv="refresh" content="0; url=../../Reference/Status/507/index.html">"#))
+        #expect(stub.contains(#"<link rel="canonical" href="../../Reference/Status/507/index.html">"#))
+        #expect(FileManager.default.fileExists(atPath: docs + "/en-US/docs/Web/HTTP/Status/507/index.html"))
+        // A redirect from a path a page holds (in any letter case) leaves the page alone.
+        let content = folder + "/content"
+        try FileManager.default.copyItem(atPath: TestSupport.contentRoot, toPath: content)
+        try "/de/docs/web/http/reference/status/507\t/de/docs/Web/HTTP/Status/507\n".write(
+            toFile: content + "/de/_redirects.txt", atomically: true, encoding: .utf8)
+        let output = folder + "/Output2"
+        _ = try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: TestSupport.templatesRoot, outputPath: output)).build()
+        let page = try String(contentsOfFile: output + "/docs/de/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
+        #expect(page.contains("<article>"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/docs/de/docs/web/http/reference/status/507/index.html"))
+    }
+}
+
+@Suite("Images of the offline site")
+struct SiteImageTests {
+    @Test("an image beside the page (or beside its English source) is copied next to it; any other goes to live MDN")
+    func images() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let page = "---\ntitle: A\nslug: Web/A\n---\n\n![diagram](diagram.svg) ![gone](gone.png) ![far](https://x.test/y.png) ![shared](/shared-assets/z.png)\n"
+        try TestSupport.write([
+            "content/en-us/web/a/index.md": page,
+            "content/en-us/web/a/diagram.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            "content/de/web/a/index.md": page.replacingOccurrences(of: "title: A", with: "title: B"),
+        ], under: folder)
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [folder + "/content"], templatesRoot: TestSupport.templatesRoot,
+                                              outputPath: output)).build()
+        for locale in ["en-US", "de"] {
+            let html = try String(contentsOfFile: output + "/docs/\(locale)/docs/Web/A/index.html", encoding: .utf8)
+            #expect(html.contains(#"<img src="diagram.svg" alt="diagram" />"#))
+            #expect(html.contains(#"<img src="https://developer.mozilla.org/\#(locale)/docs/Web/A/gone.png" alt="gone" />"#))
+            #expect(html.contains(#"<img src="https://x.test/y.png" alt="far" />"#))
+            #expect(html.contains(#"<img src="https://developer.mozilla.org/shared-assets/z.png" alt="shared" />"#))
+            #expect(FileManager.default.contents(atPath: output + "/docs/\(locale)/docs/Web/A/diagram.svg")
+                == Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8))
+        }
+    }
+}
