@@ -12,7 +12,8 @@ public enum CoverageText {
         let history = report.historyUnavailable.map { "history: unknown (\($0))" }
             ?? "history: \(report.commits) commit\(report.commits == 1 ? "" : "s") in \(report.repositories.joined(separator: ", "))"
         let documents = "\(report.referenceDocuments) document\(report.referenceDocuments == 1 ? "" : "s")"
-        lines.append(fit("Coverage against \(ContentLocale.english.tag): \(documents); \(history)", width))
+        lines.append("Coverage against \(ContentLocale.english.tag): \(documents)")
+        lines.append(fit(history, width))
         lines.append("")
 
         let columns: [(String, Int)] = [("locale/section", 20), ("en-US", 6), ("translated", 12), ("up to date", 12),
@@ -95,7 +96,10 @@ public enum CoverageText {
     }
 
     private static func totalsRow(_ name: String, _ totals: CoverageTotals, columns: [(String, Int)]) -> String {
-        func share(_ count: Int, _ percent: Double) -> String { "\(count) " + String(format: "%5.1f%%", percent) }
+        // A section holding only orphans has no English page to be a share of.
+        func share(_ count: Int, _ percent: Double) -> String {
+            "\(count) " + (totals.reference == 0 ? "     –" : String(format: "%5.1f%%", percent))
+        }
         let cells = [name, String(totals.reference), share(totals.translated, totals.percentTranslated),
                      share(totals.upToDate, totals.percentUpToDate), String(totals.outdated), String(totals.unknown),
                      String(totals.missing), String(totals.orphaned), String(totals.drifting)]
