@@ -180,7 +180,7 @@ final class ChromiumBrowser: Sendable {
     /// The tab records requests and console errors from before the first request.
     /// - Throws: `ChromiumError.navigationFailed` when `url` cannot be loaded, `.timedOut` when
     ///   its load event does not come within `timeout`, or any refused command.
-    func openPage(_ url: URL, width: Int = 1280, height: Int = 900, darkMode: Bool = false,
+    func openPage(_ url: URL, width: Int = 1280, height: Int = 900, darkMode: Bool = false, javaScript: Bool = true,
                   timeout: Duration = .seconds(15)) throws -> ChromiumPage {
         let target = try pipe.send("Target.createTarget", ["url": "about:blank"])
         guard let targetID = target["targetId"] as? String else {
@@ -206,6 +206,9 @@ final class ChromiumBrowser: Sendable {
                           ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600])
             try page.send("Emulation.setEmulatedMedia",
                           ["features": [["name": "prefers-color-scheme", "value": darkMode ? "dark" : "light"]]])
+            // The page's own scripts off, as in a reader's browser with JavaScript disabled
+            // (evaluate still runs: it is the test's, not the page's).
+            if !javaScript { try page.send("Emulation.setScriptExecutionDisabled", ["value": true]) }
             try page.navigate(url, timeout: timeout)
         } catch {
             page.close()

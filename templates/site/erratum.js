@@ -97,6 +97,9 @@
       show("");
     }
   });
+  // For a console or a benchmark: erratum.search("words") returns the entries it would list.
+  window.erratum = { search: function (query) { return search(query); } };
+
   // The index page takes a query from its address: search/index.html?q=…
   var match = /[?&]q=([^&]*)/.exec(window.location.search);
   if (match) {
