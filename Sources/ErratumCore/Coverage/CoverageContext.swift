@@ -245,7 +245,8 @@ struct CoverageContext: Sendable, TemplateFields {
     let strings: [Strings]
     let hasStrings: Bool
 
-    init(_ report: CoverageReport, links: CoverageLinks) {
+    init(_ report: CoverageReport, links style: CoverageLinks) {
+        let links = style.maker()
         version = CoverageReport.version
         reference = ContentLocale.english.tag
         referenceDocuments = report.referenceDocuments
@@ -257,7 +258,8 @@ struct CoverageContext: Sendable, TemplateFields {
         sectionDepth = report.sectionDepth
         locales = report.locales.enumerated().map { index, locale in
             let pages = locale.pages.enumerated().map { Self.page($1, links: links, last: $0 == locale.pages.count - 1) }
-            let toUpdate = locale.pages.filter(\.needsUpdate)
+            // The same values, not rebuilt; their `last` flags are those of `pages` (HTML does not use them).
+            let toUpdate = pages.filter(\.needsUpdate)
             return Locale(
                 locale: locale.locale.tag,
                 totals: Self.totals(locale.totals),
@@ -265,7 +267,7 @@ struct CoverageContext: Sendable, TemplateFields {
                     Section(name: $1.name, totals: Self.totals($1.totals), last: $0 == locale.sections.count - 1)
                 },
                 pages: pages,
-                toUpdate: toUpdate.enumerated().map { Self.page($1, links: links, last: $0 == toUpdate.count - 1) },
+                toUpdate: toUpdate,
                 toUpdateCount: toUpdate.count,
                 missing: locale.missing.enumerated().map {
                     Listed(slug: $1.slug, section: CoverageReport.section(of: $1.slug, depth: report.sectionDepth),
@@ -323,7 +325,7 @@ struct CoverageContext: Sendable, TemplateFields {
             noSourceCommitNote: totals.noSourceCommit == 0 ? nil : "\(totals.noSourceCommit) without sourceCommit")
     }
 
-    static func page(_ page: TranslatedPage, links: CoverageLinks, last: Bool) -> Page {
+    static func page(_ page: TranslatedPage, links: LinkMaker, last: Bool) -> Page {
         var commits: [EnglishCommit] = []
         var unknownReason: String?
         if case let .outdated(found) = page.freshness { commits = found }
