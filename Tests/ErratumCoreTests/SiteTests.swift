@@ -122,3 +122,30 @@ struct SiteImageTests {
         }
     }
 }
+
+@Suite("Translation notices from git history")
+struct SiteHistoryTests {
+    @Test("a translation's notice names the day of the English commit it follows, when the history holds it")
+    func datedNotice() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        var repository = try GitFixture(at: folder + "/repo")
+        let english = try repository.commit("English page", write: [
+            "files/en-us/web/a/index.md": CoverageDocs.page("A", slug: "Web/A", body: "English.\n"),
+        ])
+        try repository.commit("Translations", write: [
+            "files/de/web/a/index.md": CoverageDocs.page("A (de)", slug: "Web/A", sourceCommit: english, body: "Deutsch.\n"),
+            "files/fr/web/a/index.md": CoverageDocs.page("A (fr)", slug: "Web/A", sourceCommit: String(repeating: "0", count: 40),
+                                                         body: "Français.\n"),
+        ])
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [folder + "/repo/files"], templatesRoot: TestSupport.templatesRoot,
+                                              outputPath: output)).build()
+        let german = try String(contentsOfFile: output + "/docs/de/docs/Web/A/index.html", encoding: .utf8)
+        // GitFixture dates commit n at 2024-01-01 plus n days.
+        #expect(german.contains("Diese Seite ist eine Übersetzung der englischen Seite vom 2024-01-02."))
+        let french = try String(contentsOfFile: output + "/docs/fr/docs/Web/A/index.html", encoding: .utf8)
+        #expect(french.contains("Cette page est une traduction d"), "a commit not in the history gives the plain notice")
+        #expect(!french.contains("telle qu"))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the whole pipeline: load, resolve, render, make the products, write them atomically.
 public struct Builder: Sendable {
@@ -36,7 +37,7 @@ public struct Builder: Sendable {
 
         let catalog = Catalog(content)
         let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
-        let pages = catalog.allDocuments.map(renderer.render)
+        let pages = Self.render(catalog.allDocuments, with: renderer)
         diagnostics += pages.flatMap(\.diagnostics)
         try failIfErrors()
 
@@ -44,12 +45,15 @@ public struct Builder: Sendable {
         let errorsRoot = options.errorsRoot ?? Self.absolute(options.outputPath.appendingPathComponent("errors"))
         var files: [OutputFile] = []
         do throws(DiagnosticError) {
-            files += try Site(catalog: catalog, strings: strings).files(pages: pages, templates: templates)
+            let finishedHistory = history.finish()
+            files += try Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
+                              sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
+                .files(pages: pages, templates: templates)
             let errorBodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
             files += errorBodies
             let configs = try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             files += configs
-            files += try CoverageReport(catalog: catalog, history: history.finish(), strings: StringsSources.read(strings))
+            files += try CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
                 .files(templates: templates)
             try OutputWriter(destination: options.outputPath).write(files)
             return BuildReport(
@@ -65,6 +69,21 @@ public struct Builder: Sendable {
         } catch {
             throw DiagnosticError((diagnostics + error.diagnostics).sorted())
         }
+    }
+
+    /// Renders every document on all cores, in chunks; the pages come back in the documents'
+    /// order, so output does not depend on which core finished first.
+    static func render(_ documents: [Document], with renderer: DocumentRenderer) -> [RenderedDocument] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Several chunks per core even out documents of very different sizes.
+        let size = max(8, documents.count / (workers * 8) + 1)
+        let chunks = stride(from: 0, to: documents.count, by: size).map { $0..<min($0 + size, documents.count) }
+        let finished = Mutex<[Int: [RenderedDocument]]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let pages = chunks[index].map { renderer.render(documents[$0]) }
+            finished.withLock { $0[index] = pages }
+        }
+        return finished.withLock { pages in chunks.indices.flatMap { pages[$0] ?? [] } }
     }
 
     /// The codes and languages to make error pages for.

@@ -105,6 +105,16 @@ public struct ContentHistory: Sendable {
     /// The repositories read, by top folder.
     public var repositoryTops: [String] { repositories.keys.sorted() }
 
+    /// The day (`YYYY-MM-DD`) of a commit of the English history, named by full or short
+    /// hash; nil when no repository read holds it.
+    public func day(ofCommit name: String) -> String? {
+        for top in repositories.keys.sorted() {
+            guard let graph = repositories[top]?.graph, let index = graph.commit(named: name) else { continue }
+            return String(graph.commits[index].date.prefix(10))
+        }
+        return nil
+    }
+
     /// How many commits the histories hold in all.
     public var commitCount: Int { repositories.values.reduce(0) { $0 + $1.graph.commits.count } }
 

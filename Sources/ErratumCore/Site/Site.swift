@@ -17,11 +17,16 @@ public struct Site: Sendable {
     /// Documents by their parent: locale plus the slug without its last segment.
     private let children: [DocumentKey: [Document]]
 
+    /// The day of an English commit, for the notice on pages translated from it.
+    let sourceCommitDay: @Sendable (String) -> String?
+
     /// Creates the product.
-    public init(catalog: Catalog, strings: StringsCatalog, liveBase: String = "https://developer.mozilla.org") {
+    public init(catalog: Catalog, strings: StringsCatalog, liveBase: String = "https://developer.mozilla.org",
+                sourceCommitDay: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.catalog = catalog
         self.strings = strings
         self.liveBase = liveBase
+        self.sourceCommitDay = sourceCommitDay
         children = Dictionary(grouping: catalog.allDocuments) { DocumentKey(locale: $0.locale, slug: Self.parentSlug(of: $0.slug)) }
     }
 
@@ -126,8 +131,13 @@ public struct Site: Sendable {
 
         var notice: SitePageContext.Notice?
         if document.locale != .english, let english = catalog.englishSource(of: document) {
-            notice = .init(text: word("translated-notice", "This page was translated from English.", language: language),
-                           linkText: word("original", "Read the original", language: language), href: href(english))
+            // With the English history at hand, the notice says which day's English it follows.
+            var text = word("translated-notice", "This page was translated from English.", language: language)
+            if let commit = document.frontMatter.sourceCommit, let day = sourceCommitDay(commit) {
+                text = word("translated-notice-dated", "This page was translated from the English page of {date}.", language: language)
+                    .replacingOccurrences(of: "{date}", with: day)
+            }
+            notice = .init(text: text, linkText: word("original", "Read the original", language: language), href: href(english))
         }
 
         let toc = page.headings.filter { $0.level == 2 }.map {
