@@ -48,7 +48,7 @@ enum TableContainer {
 
     /// Raw HTML with each `<table …>…</table>` (nested ones too) wrapped.
     static func wrapTables(in html: String) -> String {
-        guard html.range(of: "<table", options: .caseInsensitive) != nil else { return html }
+        guard mayHoldTable(html) else { return html }
         var result = ""
         var rest = html[...]
         while let tag = rest.range(of: "<", options: []) {
@@ -67,6 +67,16 @@ enum TableContainer {
             }
         }
         return result + rest
+    }
+
+    /// Whether `<t` or `<T` occurs at all: a byte scan, as most raw HTML holds no table.
+    private static func mayHoldTable(_ html: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in html.utf8 {
+            if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "t") || byte == UInt8(ascii: "T") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Where `name` ends if `text` starts with it as a whole tag name (case-insensitive).

@@ -188,18 +188,24 @@ public struct Site: Sendable {
 }
 
 /// What the page template sees.
-struct SitePageContext: Sendable {
-    struct Language: Sendable {
+/// Every context reads its values through key paths (`TemplateFields`), not reflection:
+/// the site renders one page per document, and `Mirror` was a fifth of a corpus build.
+struct SitePageContext: Sendable, TemplateFields {
+    struct Language: Sendable, TemplateFields {
         let tag: String
         let name: String
         let href: String
         let current: Bool
+
+        static let fields: Fields = ["tag": \Self.tag, "name": \Self.name, "href": \Self.href, "current": \Self.current]
     }
 
-    struct Notice: Sendable {
+    struct Notice: Sendable, TemplateFields {
         let text: String
         let linkText: String
         let href: String
+
+        static let fields: Fields = ["text": \Self.text, "linkText": \Self.linkText, "href": \Self.href]
     }
 
     /// A link in the breadcrumbs, sidebar or contents. Sidebars of large sections hold
@@ -219,7 +225,7 @@ struct SitePageContext: Sendable {
         }
     }
 
-    struct Words: Sendable {
+    struct Words: Sendable, TemplateFields {
         let languages: String
         let onThisPage: String
         let breadcrumbs: String
@@ -231,10 +237,17 @@ struct SitePageContext: Sendable {
         let searchPlaceholder: String
         let searchNone: String
         let moved: String
+
+        static let fields: Fields = [
+            "languages": \Self.languages, "onThisPage": \Self.onThisPage, "breadcrumbs": \Self.breadcrumbs,
+            "sidebar": \Self.sidebar, "license": \Self.license, "source": \Self.source, "home": \Self.home,
+            "search": \Self.search, "searchPlaceholder": \Self.searchPlaceholder, "searchNone": \Self.searchNone,
+            "moved": \Self.moved,
+        ]
     }
 
     /// Paths every page of a locale has, relative to the page.
-    struct Chrome: Sendable {
+    struct Chrome: Sendable, TemplateFields {
         /// `../` once per folder between the page and `docs/`.
         let root: String
         let stylesheet: String
@@ -242,6 +255,11 @@ struct SitePageContext: Sendable {
         let searchIndex: String
         let searchHref: String
         let homeHref: String
+
+        static let fields: Fields = [
+            "root": \Self.root, "stylesheet": \Self.stylesheet, "script": \Self.script, "searchIndex": \Self.searchIndex,
+            "searchHref": \Self.searchHref, "homeHref": \Self.homeHref,
+        ]
     }
 
     let lang: String
@@ -256,8 +274,13 @@ struct SitePageContext: Sendable {
     let toc: [Link]
     let sourceURL: String?
     let words: Words
-    /// Mustache reads stored properties only, so this is one.
     let hasSidebar: Bool
+
+    static let fields: Fields = [
+        "lang": \Self.lang, "title": \Self.title, "content": \Self.content, "chrome": \Self.chrome,
+        "languages": \Self.languages, "notice": \Self.notice, "breadcrumbs": \Self.breadcrumbs, "sidebar": \Self.sidebar,
+        "toc": \Self.toc, "sourceURL": \Self.sourceURL, "words": \Self.words, "hasSidebar": \Self.hasSidebar,
+    ]
 
     init(lang: String, title: String, content: String, chrome: Chrome, languages: [Language] = [], notice: Notice? = nil,
          breadcrumbs: [Link], sidebar: String = "", toc: [Link] = [], sourceURL: String? = nil, words: Words) {

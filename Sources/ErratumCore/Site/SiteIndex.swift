@@ -28,14 +28,16 @@ struct SiteIndex {
             homeItems.append((locale, documents.count))
             let language = site.strings.language(for: locale)
             let words = site.words(language: language)
+            // Each page's summary, made once for the index pages and the search index.
+            let summaries = documents.map { Summary.firstParagraph(of: $0.body) }
 
             // Every folder above a document, and what it holds.
             var entries: [String: [Entry]] = [:]
             var sections: Set<String> = []
-            for document in documents {
+            for (document, summary) in zip(documents, summaries) {
                 entries[Site.parentSlug(of: document.slug), default: []].append(
                     Entry(slug: document.slug, title: document.frontMatter.shortTitle ?? document.frontMatter.title,
-                          summary: Summary.firstParagraph(of: document.body)))
+                          summary: summary))
                 var parent = Site.parentSlug(of: document.slug)
                 while !parent.isEmpty, catalog.document(locale, parent) == nil, sections.insert(parent).inserted {
                     let name = String(parent.split(separator: "/").last ?? "")
@@ -79,7 +81,7 @@ struct SiteIndex {
             files.append(OutputFile(path: "docs/" + Self.searchPage(locale).joined(separator: "/"),
                                     text: try templates.render("site/page.html", search)))
             files.append(OutputFile(path: "docs/" + Self.searchIndex(locale).joined(separator: "/"),
-                                    text: Self.searchScript(documents, locale: locale)))
+                                    text: Self.searchScript(documents, summaries: summaries, locale: locale)))
         }
 
         // The site's front door: one link per locale.
@@ -129,10 +131,10 @@ struct SiteIndex {
     static let summaryLength = 160
 
     /// `erratumSearch["<locale>"] = [[title, summary, path from docs/], …]` as a script.
-    static func searchScript(_ documents: [Document], locale: ContentLocale) -> String {
+    static func searchScript(_ documents: [Document], summaries: [String?], locale: ContentLocale) -> String {
         var script = "(window.erratumSearch = window.erratumSearch || {})[\(jsonString(locale.tag))] = [\n"
-        for document in documents {
-            var summary = Summary.firstParagraph(of: document.body).map { PlainText.of(html: $0) } ?? ""
+        for (document, summaryHTML) in zip(documents, summaries) {
+            var summary = summaryHTML.map { PlainText.of(html: $0) } ?? ""
             if summary.count > summaryLength { summary = String(summary.prefix(summaryLength - 1)) + "…" }
             let path = SitePaths.file(of: document).map(SitePaths.encodeSegment).joined(separator: "/")
             script += "[\(jsonString(document.frontMatter.title)),\(jsonString(summary)),\(jsonString(path))],\n"
@@ -207,9 +209,11 @@ struct RedirectStubs {
 }
 
 /// What the redirect template sees.
-struct RedirectContext: Sendable {
+struct RedirectContext: Sendable, TemplateFields {
     let lang: String
     let title: String
     let href: String
     let words: SitePageContext.Words
+
+    static let fields: Fields = ["lang": \Self.lang, "title": \Self.title, "href": \Self.href, "words": \Self.words]
 }
