@@ -67,9 +67,7 @@ public struct CoverageCommand: ParsableCommand {
         DiagnosticPrinter.print(report.diagnostics)
         if let output {
             do {
-                let folder = (output as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try ReportFile.write(Data(text.utf8), to: output)
             } catch {
                 DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
                 throw ExitCode.failure
@@ -77,5 +75,26 @@ public struct CoverageCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+    }
+}
+
+/// Where `--output` writes a report.
+enum ReportFile {
+    /// Writes `data` to `path`: a regular file is replaced atomically (a reader never sees
+    /// half a report); anything else that exists — `/dev/null`, a FIFO, a terminal — is
+    /// opened and written to, never replaced, which as root would destroy a device node.
+    static func write(_ data: Data, to path: String) throws {
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG, status.st_mode & S_IFMT != S_IFLNK {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+            }
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Testing
 @testable import ErratumCommands
@@ -113,5 +114,35 @@ struct CoverageOutputTests {
         for href in hrefs {
             #expect(FileManager.default.fileExists(atPath: URL(fileURLWithPath: output + "/" + href).standardized.path))
         }
+    }
+}
+
+@Suite("Where --output writes")
+struct ReportFileTests {
+    @Test("a FIFO (like /dev/null, a device) is written through, never replaced; a regular file is replaced whole")
+    func specialFiles() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let fifo = folder + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A reader on the other end, as a shell redirection would have.
+        let received = Mutex<Data>(Data())
+        let reader = Thread {
+            if let handle = FileHandle(forReadingAtPath: fifo) {
+                let data = handle.readDataToEndOfFile()
+                received.withLock { $0 = data }
+            }
+        }
+        reader.start()
+        try ReportFile.write(Data("report\n".utf8), to: fifo)
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+        for _ in 0..<200 where received.withLock({ $0.isEmpty }) { usleep(10_000) }
+        #expect(received.withLock { $0 } == Data("report\n".utf8))
+
+        let file = folder + "/deep/report.txt"
+        try ReportFile.write(Data("one".utf8), to: file)
+        try ReportFile.write(Data("two".utf8), to: file)
+        #expect(FileManager.default.contents(atPath: file) == Data("two".utf8))
     }
 }
