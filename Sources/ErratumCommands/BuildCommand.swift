@@ -1,6 +1,7 @@
 import ArgumentParser
 import ErratumCore
 import Foundation
+import Synchronization
 
 /// `erratum build`: the whole pipeline, from content to `Output/`.
 public struct BuildCommand: ParsableCommand {
@@ -54,7 +55,7 @@ public struct BuildCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let options = BuildOptions(
+        var options = BuildOptions(
             contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
             templatesRoot: templatesRoot,
             outputPath: outputPath,
@@ -64,7 +65,10 @@ public struct BuildCommand: ParsableCommand {
             referenceBase: referenceBase.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             strict: strict
         )
+        let meter = ProgressMeter(isTerminal: !quiet && isatty(STDERR_FILENO) == 1)
+        options.progress = { meter.update(rendered: $0, of: $1) }
         let report: BuildReport
+        defer { meter.finish() }
         do {
             report = try Builder(options: options).build()
         } catch {
@@ -118,5 +122,45 @@ enum DiagnosticPrinter {
     static func printLine(_ line: String, toStandardError: Bool = false) {
         let handle = toStandardError ? FileHandle.standardError : FileHandle.standardOutput
         handle.write(Data((line + "\n").utf8))
+    }
+}
+
+/// "rendered 5000 of 14720 documents" on a terminal, for a build that has run longer than a
+/// second; nothing at all when standard error is not a terminal (CI logs, pipes).
+final class ProgressMeter: Sendable {
+    private struct State {
+        var lastShown: ContinuousClock.Instant?
+        var shown = false
+    }
+
+    private let isTerminal: Bool
+    private let started: ContinuousClock.Instant
+    private let state = Mutex(State())
+    private let write: @Sendable (String) -> Void
+
+    init(isTerminal: Bool, started: ContinuousClock.Instant = .now,
+         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.isTerminal = isTerminal
+        self.started = started
+        self.write = write
+    }
+
+    /// Shows the count, at most ten times a second, once the build is a second old.
+    func update(rendered: Int, of total: Int) {
+        guard isTerminal else { return }
+        let now = ContinuousClock.now
+        guard now - started > .seconds(1) else { return }
+        let show = state.withLock { state -> Bool in
+            if let last = state.lastShown, now - last < .milliseconds(100), rendered < total { return false }
+            state.lastShown = now
+            state.shown = true
+            return true
+        }
+        if show { write("\rrendered \(rendered) of \(total) documents") }
+    }
+
+    /// Clears the line, if anything was shown.
+    func finish() {
+        if state.withLock({ $0.shown }) { write("\r\u{1B}[K") }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Testing
 @testable import ErratumCommands
@@ -330,5 +331,43 @@ struct CommandLineTests {
                 ["html", "json", "problem.json"].map { "errors/\(lang)/\(code).\($0)" } } }.sorted())
         let apache = try String(contentsOfFile: folder + "/Output/apache/erratum.conf", encoding: .utf8)
         #expect(apache.contains("LanguagePriority fr en"))
+    }
+}
+
+@Suite("Build progress")
+struct ProgressTests {
+    @Test("a terminal sees the count once the build is a second old, then a cleared line; a pipe sees nothing")
+    func meter() {
+        let written = Mutex<[String]>([])
+        let record: @Sendable (String) -> Void = { text in written.withLock { $0.append(text) } }
+        let young = ProgressMeter(isTerminal: true, write: record)
+        young.update(rendered: 1, of: 10)
+        young.finish()
+        #expect(written.withLock { $0 }.isEmpty, "nothing in the first second")
+
+        let old = ProgressMeter(isTerminal: true, started: .now - .seconds(2), write: record)
+        old.update(rendered: 5, of: 10)
+        old.update(rendered: 6, of: 10)  // within 100 ms of the last: skipped
+        old.update(rendered: 10, of: 10) // the last count always shows
+        old.finish()
+        #expect(written.withLock { $0 } == ["\rrendered 5 of 10 documents", "\rrendered 10 of 10 documents", "\r\u{1B}[K"])
+
+        written.withLock { $0 = [] }
+        let pipe = ProgressMeter(isTerminal: false, started: .now - .seconds(2), write: record)
+        pipe.update(rendered: 5, of: 10)
+        pipe.finish()
+        #expect(written.withLock { $0 }.isEmpty)
+    }
+
+    @Test("the builder reports every document rendered")
+    func counts() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let seen = Mutex<[Int]>([])
+        var options = BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: TestSupport.templatesRoot,
+                                   outputPath: folder + "/Output")
+        options.progress = { rendered, total in seen.withLock { $0.append(rendered * 100 + total) } }
+        _ = try Builder(options: options).build()
+        #expect(seen.withLock { $0.max() } == 303, "3 of 3 at the end")
     }
 }

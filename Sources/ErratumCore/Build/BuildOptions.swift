@@ -22,6 +22,8 @@ public struct BuildOptions: Sendable {
     public var referenceBase: String?
     /// Whether warnings fail the build.
     public var strict: Bool
+    /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
+    public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 
     /// Creates options; the defaults are the built-in `content/`, `templates/` and `Output/`.
     public init(

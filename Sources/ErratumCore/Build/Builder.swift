@@ -37,7 +37,7 @@ public struct Builder: Sendable {
 
         let catalog = Catalog(content)
         let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
-        let pages = Self.render(catalog.allDocuments, with: renderer)
+        let pages = Self.render(catalog.allDocuments, with: renderer, progress: options.progress)
         diagnostics += pages.flatMap(\.diagnostics)
         try failIfErrors()
 
@@ -73,7 +73,8 @@ public struct Builder: Sendable {
 
     /// Renders every document on all cores, in chunks; the pages come back in the documents'
     /// order, so output does not depend on which core finished first.
-    static func render(_ documents: [Document], with renderer: DocumentRenderer) -> [RenderedDocument] {
+    static func render(_ documents: [Document], with renderer: DocumentRenderer,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderedDocument] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         // Several chunks per core even out documents of very different sizes.
         let size = max(8, documents.count / (workers * 8) + 1)
@@ -81,7 +82,11 @@ public struct Builder: Sendable {
         let finished = Mutex<[Int: [RenderedDocument]]>([:])
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let pages = chunks[index].map { renderer.render(documents[$0]) }
-            finished.withLock { $0[index] = pages }
+            let rendered = finished.withLock { finished in
+                finished[index] = pages
+                return finished.values.reduce(0) { $0 + $1.count }
+            }
+            progress?(rendered, documents.count)
         }
         return finished.withLock { pages in chunks.indices.flatMap { pages[$0] ?? [] } }
     }
