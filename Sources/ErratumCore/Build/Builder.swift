@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs the whole pipeline: load, resolve, render, make the products, write them atomically.
 public struct Builder: Sendable {
@@ -71,24 +70,11 @@ public struct Builder: Sendable {
         }
     }
 
-    /// Renders every document on all cores, in chunks; the pages come back in the documents'
-    /// order, so output does not depend on which core finished first.
+    /// Renders every document on all cores; the pages come back in the documents' order.
     static func render(_ documents: [Document], with renderer: DocumentRenderer,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderedDocument] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        // Several chunks per core even out documents of very different sizes.
-        let size = max(8, documents.count / (workers * 8) + 1)
-        let chunks = stride(from: 0, to: documents.count, by: size).map { $0..<min($0 + size, documents.count) }
-        let finished = Mutex<[Int: [RenderedDocument]]>([:])
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            let pages = chunks[index].map { renderer.render(documents[$0]) }
-            let rendered = finished.withLock { finished in
-                finished[index] = pages
-                return finished.values.reduce(0) { $0 + $1.count }
-            }
-            progress?(rendered, documents.count)
-        }
-        return finished.withLock { pages in chunks.indices.flatMap { pages[$0] ?? [] } }
+        // Rendering does not throw: its problems are diagnostics on the page.
+        (try? Parallel.map(documents, progress: progress) { document throws(DiagnosticError) in renderer.render(document) }) ?? []
     }
 
     /// The codes and languages to make error pages for.

@@ -44,30 +44,35 @@ public struct Site: Sendable {
             OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"), contents: try templates.asset("site/erratum.css")),
             OutputFile(path: "docs/" + Self.script.joined(separator: "/"), contents: try templates.asset("site/erratum.js")),
         ]
+        // Sidebars first, one page after another: each section's and locale's is laid out
+        // once and shared by its pages. Then the pages themselves, on every core.
         var sidebars = SidebarCache()
-        // MDN's sidebar files, laid out once per locale that asks for them.
         var layouts: [String: SidebarLayout] = [:]
+        var sidebarHTML: [String] = []
+        sidebarHTML.reserveCapacity(pages.count)
         for page in pages {
-            let sidebar: String
             if let name = page.sidebar, let definition = catalog.sidebars[name] {
                 let key = name + "\u{0}" + page.document.locale.tag
                 let layout = layouts[key] ?? SidebarLayout(definition, locale: page.document.locale, catalog: catalog, liveBase: liveBase)
                 layouts[key] = layout
-                sidebar = layout.html(for: page.document)
+                sidebarHTML.append(layout.html(for: page.document))
             } else {
-                sidebar = try sidebars.html(for: page.document, siblings: siblings(of: page.document), templates: templates)
+                sidebarHTML.append(try sidebars.html(for: page.document, siblings: siblings(of: page.document), templates: templates))
             }
-            let context = pageContext(page, sidebar: sidebar)
-            let html = try templates.render("site/page.html", context)
+        }
+        let site = self
+        files += try Parallel.map(Array(zip(pages, sidebarHTML))) { page, sidebar throws(DiagnosticError) -> [OutputFile] in
+            let html = try templates.render("site/page.html", site.pageContext(page, sidebar: sidebar))
             let folder = "docs/" + SitePaths.folder(of: page.document).joined(separator: "/")
-            files.append(OutputFile(path: folder + "/index.html", text: html))
-            for asset in Set(page.assets) {
+            var pageFiles = [OutputFile(path: folder + "/index.html", text: html)]
+            for asset in Set(page.assets).sorted(by: { $0.path < $1.path }) {
                 guard let data = FileManager.default.contents(atPath: asset.source) else {
                     throw DiagnosticError(.sourceIO, "cannot read '\(asset.source)', an image of \(page.document.path)")
                 }
-                files.append(OutputFile(path: folder + "/" + asset.path, contents: data))
+                pageFiles.append(OutputFile(path: folder + "/" + asset.path, contents: data))
             }
-        }
+            return pageFiles
+        }.flatMap { $0 }
         let index = SiteIndex(site: self)
         files += try index.files(templates: templates)
         files += try RedirectStubs(site: self, taken: Set(files.map(\.path))).files(templates: templates)
