@@ -125,8 +125,8 @@ public struct ErrorPages: Sendable {
     }
 }
 
-/// What an error body template sees.
-struct ErrorPageContext: Sendable {
+/// What an error body template sees (read through key paths: 351 bodies per build).
+struct ErrorPageContext: Sendable, TemplateFields {
     /// The language tag, for `lang` and Content-Language.
     let lang: String
     /// The status code.
@@ -145,4 +145,9 @@ struct ErrorPageContext: Sendable {
     let referenceLabel: String
     /// The reference page, when the content has one.
     let referenceURL: String?
+
+    static let fields: Fields = [
+        "lang": \Self.lang, "code": \Self.code, "reason": \Self.reason, "title": \Self.title, "message": \Self.message,
+        "advice": \Self.advice, "label": \Self.label, "referenceLabel": \Self.referenceLabel, "referenceURL": \Self.referenceURL,
+    ]
 }

@@ -68,22 +68,28 @@ public struct ServerConfigs: Sendable {
 }
 
 /// What the server config templates see.
-struct ServerConfigContext: Sendable {
-    struct Language: Sendable {
+struct ServerConfigContext: Sendable, TemplateFields {
+    struct Language: Sendable, TemplateFields {
         let tag: String
         let isDefault: Bool
+
+        static let fields: Fields = ["tag": \Self.tag, "isDefault": \Self.isDefault]
     }
 
-    struct Variant: Sendable {
+    struct Variant: Sendable, TemplateFields {
         let uri: String
         let type: String
         let language: String
         let quality: String
+
+        static let fields: Fields = ["uri": \Self.uri, "type": \Self.type, "language": \Self.language, "quality": \Self.quality]
     }
 
-    struct Code: Sendable {
+    struct Code: Sendable, TemplateFields {
         let code: Int
         let variants: [Variant]
+
+        static let fields: Fields = ["code": \Self.code, "variants": \Self.variants]
     }
 
     let errorsRoot: String
@@ -100,4 +106,11 @@ struct ServerConfigContext: Sendable {
     /// No language has a region or script subtag, so a client's subtags can be dropped.
     let primaryLanguagesOnly: Bool
     let codes: [Code]
+
+    static let fields: Fields = [
+        "errorsRoot": \Self.errorsRoot, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
+        "prefix": \Self.prefix, "defaultLanguage": \Self.defaultLanguage, "languages": \Self.languages,
+        "languageAlternatives": \Self.languageAlternatives, "languagePriority": \Self.languagePriority,
+        "primaryLanguagesOnly": \Self.primaryLanguagesOnly, "codes": \Self.codes,
+    ]
 }
