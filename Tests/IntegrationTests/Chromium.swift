@@ -138,40 +138,23 @@ final class ChromiumBrowser: Sendable {
     /// runner's threads block signals), output to a file, and a process group of its own.
     private static func spawn(_ executable: String, arguments: [String], pipe: Int32, output: String,
                               home: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_adddup2(&actions, pipe, 3)
-        posix_spawn_file_actions_adddup2(&actions, pipe, 4)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
         // HOME and XDG folders inside the browser's folder: what Chromium and GTK keep there
         // (crash reports, dconf, NSS) goes away with it instead of piling up in the user's.
         let own = ["HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"]
         var environment = ProcessInfo.processInfo.environment.filter { !own.contains($0.key) }
         for name in own { environment[name] = home }
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup($0.key + "=" + $0.value) } + [nil]
-        defer { envp.forEach { free($0) } }
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw ChromiumError.cannotStart(executable: executable, reason: String(cString: strerror(status)))
+        // The DevTools pipe is the browser's fd 3 (it reads) and fd 4 (it writes); its own
+        // process group lets close() end its helpers too.
+        let started = Spawn.start(executable, arguments: arguments, output: output, environment: environment,
+                                  newProcessGroup: true) { (actions: inout posix_spawn_file_actions_t) in
+            posix_spawn_file_actions_adddup2(&actions, pipe, 3)
+            posix_spawn_file_actions_adddup2(&actions, pipe, 4)
         }
-        return pid
+        switch started {
+        case let .success(pid): return pid
+        case let .failure(error):
+            throw ChromiumError.cannotStart(executable: executable, reason: String(cString: strerror(error.code.rawValue)))
+        }
     }
 
     /// Opens a tab of `width` × `height` CSS pixels (laid out as on a phone below 600),

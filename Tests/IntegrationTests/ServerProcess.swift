@@ -23,29 +23,11 @@ final class ServerProcess {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw Missing(description: "\(executable) is not installed: scripts/test installs nginx-light and apache2")
         }
-        // What the server prints before its own log is open (bad config, missing module).
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath + ".console", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // The test runner's threads block signals; the server must start with none blocked and
-        // default dispositions, or it never sees the SIGTERM that stops it.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw Missing(description: "cannot start \(executable): error \(status)") }
+        // The console file keeps what the server prints before its own log is open.
+        switch Spawn.start(executable, arguments: arguments, output: logPath + ".console") {
+        case let .success(started): pid = started
+        case let .failure(error): throw Missing(description: "cannot start \(executable): \(error.localizedDescription)")
+        }
         for port in ports where !HTTPClient.waitForListener(port: port, while: { [unowned self] in self.isRunning }) {
             stop()
             throw Missing(description: "\(name) did not listen on 127.0.0.1:\(port); its log says:\n\(log)")

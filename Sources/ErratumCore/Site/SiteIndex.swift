@@ -142,28 +142,9 @@ struct SiteIndex {
         return script + "];\n"
     }
 
-    /// A JavaScript string literal (JSON's rules, with `</` broken so no `</script>` forms).
+    /// A JavaScript string literal: JSON's escapes, `<` and the line separators too.
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "/": out += "\\/"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        "\"" + JSONContentType().escapeText(text) + "\""
     }
 }
 

@@ -93,6 +93,8 @@ struct JSONContentType: MustacheContentType {
             case "\r": result += "\\r"
             case "\t": result += "\\t"
             case "<": result += "\\u003c" // safe to inline in HTML <script>
+            case "\u{2028}": result += "\\u2028" // line separators end a JavaScript string in older engines
+            case "\u{2029}": result += "\\u2029"
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
