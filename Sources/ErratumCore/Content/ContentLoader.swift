@@ -65,11 +65,23 @@ public struct ContentLoader: Sendable {
                     }
                 }
 
-                for relative in Self.indexFiles(under: localeRoot) {
+                // Reading and parsing run on every core; what they found is then taken in
+                // file order, so diagnostics and duplicate-slug choices do not depend on timing.
+                let relatives = Self.indexFiles(under: localeRoot)
+                let parsed = (try? Parallel.map(relatives) { relative throws(DiagnosticError) -> Result<FrontMatterParser.Parsed, DiagnosticError> in
+                    do throws(DiagnosticError) {
+                        let path = localeRoot.appendingPathComponent(relative)
+                        return .success(try FrontMatterParser(path: path).parse(try SourceText.read(path)))
+                    } catch {
+                        return .failure(error)
+                    }
+                }) ?? []
+                for (relative, outcome) in zip(relatives, parsed) {
                     let path = localeRoot.appendingPathComponent(relative)
-                    do {
-                        let text = try SourceText.read(path)
-                        let parsed = try FrontMatterParser(path: path).parse(text)
+                    switch outcome {
+                    case let .failure(error):
+                        diagnostics += error.diagnostics
+                    case let .success(parsed):
                         diagnostics += parsed.warnings
                         let document = Document(locale: locale, frontMatter: parsed.frontMatter,
                                                 body: parsed.body, bodyLine: parsed.bodyLine, path: path)
@@ -88,8 +100,6 @@ public struct ContentLoader: Sendable {
                         } else {
                             documents[document.id] = document
                         }
-                    } catch {
-                        diagnostics += error.diagnostics
                     }
                 }
             }
