@@ -2,15 +2,41 @@ import ErratumCore
 import Foundation
 import Testing
 
-/// A build of the built-in content, in a temporary folder removed with the last reference.
+/// A build of the site in a temporary folder removed with the last reference: of the built-in
+/// content, or of MDN's own HTTP section (../shared/corpus: en-US and fr status pages, the German
+/// web/http tree, MDN's sidebar and L10n files).
 final class BuiltSite: Sendable {
     let output: String
 
-    init() throws {
-        output = NSTemporaryDirectory() + "erratum-site-" + UUID().uuidString + "/Output"
-        let root = ErrorPagesBuild.repoRoot
-        _ = try Builder(options: BuildOptions(contentRoots: [root + "/content"], templatesRoot: root + "/templates",
-                                              outputPath: output)).build()
+    private init(folder: String, content: String, codes: [Int]? = nil) throws {
+        output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: ErrorPagesBuild.repoRoot + "/templates",
+                                              outputPath: output, codes: codes)).build()
+    }
+
+    /// The built-in content.
+    convenience init() throws {
+        try self.init(folder: NSTemporaryDirectory() + "erratum-site-" + UUID().uuidString,
+                      content: ErrorPagesBuild.repoRoot + "/content")
+    }
+
+    /// The corpus' HTTP section.
+    static func corpusHTTPSection() throws -> BuiltSite {
+        let folder = NSTemporaryDirectory() + "erratum-corpus-site-" + UUID().uuidString
+        let corpus = (ErrorPagesBuild.repoRoot as NSString).deletingLastPathComponent + "/shared/corpus/mdn/files"
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: corpus + "/de/web/http") else { throw CorpusMissing(path: corpus) }
+        let root = folder + "/files"
+        try fileManager.createDirectory(atPath: root + "/de/web", withIntermediateDirectories: true)
+        for part in ["en-us", "fr", "jsondata", "sidebars", "de/web/http", "de/_redirects.txt"] {
+            try fileManager.copyItem(atPath: corpus + "/" + part, toPath: root + "/" + part)
+        }
+        return try BuiltSite(folder: folder, content: root, codes: [507])
+    }
+
+    struct CorpusMissing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "the test corpus is missing at \(path)" }
     }
 
     /// The file:// URL of a file below `Output/docs/`.
@@ -132,45 +158,13 @@ struct SiteBrowserTests {
         ?? NSTemporaryDirectory() + "erratum-screenshots"
 }
 
-/// A build of MDN's own HTTP section (../shared/corpus: en-US and fr status pages, the German
-/// web/http tree, MDN's sidebar and L10n files), in a temporary folder.
-final class BuiltCorpusSite: Sendable {
-    let output: String
-
-    init() throws {
-        let folder = NSTemporaryDirectory() + "erratum-corpus-site-" + UUID().uuidString
-        let corpus = (ErrorPagesBuild.repoRoot as NSString).deletingLastPathComponent + "/shared/corpus/mdn/files"
-        let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: corpus + "/de/web/http") else {
-            throw CorpusMissing(path: corpus)
-        }
-        let root = folder + "/files"
-        try fileManager.createDirectory(atPath: root + "/de/web", withIntermediateDirectories: true)
-        for part in ["en-us", "fr", "jsondata", "sidebars", "de/web/http", "de/_redirects.txt"] {
-            try fileManager.copyItem(atPath: corpus + "/" + part, toPath: root + "/" + part)
-        }
-        output = folder + "/Output"
-        let templates = ErrorPagesBuild.repoRoot + "/templates"
-        _ = try Builder(options: BuildOptions(contentRoots: [root], templatesRoot: templates, outputPath: output, codes: [507])).build()
-    }
-
-    struct CorpusMissing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "the test corpus is missing at \(path)" }
-    }
-
-    func page(_ relative: String) -> URL { URL(fileURLWithPath: output + "/docs/" + relative) }
-
-    deinit { try? FileManager.default.removeItem(atPath: (output as NSString).deletingLastPathComponent) }
-}
-
 @Suite("MDN's HTTP section in Chromium", .serialized)
 struct CorpusBrowserTests {
-    let site: BuiltCorpusSite
+    let site: BuiltSite
     let browser: ChromiumBrowser
 
     init() throws {
-        site = try BuiltCorpusSite()
+        site = try BuiltSite.corpusHTTPSection()
         browser = try ChromiumBrowser.launch()
     }
 

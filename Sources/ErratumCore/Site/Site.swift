@@ -213,21 +213,13 @@ struct SitePageContext: Sendable, TemplateFields {
         static let fields: Fields = ["text": \Self.text, "linkText": \Self.linkText, "href": \Self.href]
     }
 
-    /// A link in the breadcrumbs, sidebar or contents. Sidebars of large sections hold
-    /// thousands of these, so the template reads them by name rather than by reflection.
-    struct Link: Sendable, MustacheParent {
+    /// A link in the breadcrumbs, sidebar or contents.
+    struct Link: Sendable, TemplateFields {
         let title: String
         let href: String
         let current: Bool
 
-        func child(named name: String) -> Any? {
-            switch name {
-            case "title": title
-            case "href": href
-            case "current": current
-            default: nil
-            }
-        }
+        static let fields: Fields = ["title": \Self.title, "href": \Self.href, "current": \Self.current]
     }
 
     struct Words: Sendable, TemplateFields {
