@@ -46,6 +46,13 @@ public struct BuildCommand: ParsableCommand {
     @Flag(help: "Print only diagnostics, no summary.")
     var quiet = false
 
+    @Flag(help: "Print how long each phase of the build took.")
+    var timings = false
+
+    @Flag(name: .customLong("no-cache"), help: ArgumentHelp(
+        "Render every document, neither reading nor writing the build cache (.<output>.cache beside the output folder)."))
+    var noCache = false
+
     public init() {}
 
     public func validate() throws {
@@ -65,6 +72,7 @@ public struct BuildCommand: ParsableCommand {
             referenceBase: referenceBase.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             strict: strict
         )
+        options.cache = !noCache
         let meter = ProgressMeter(isTerminal: !quiet && isatty(STDERR_FILENO) == 1)
         options.progress = { meter.update(rendered: $0, of: $1) }
         let report: BuildReport
@@ -79,6 +87,12 @@ public struct BuildCommand: ParsableCommand {
             throw ExitCode.failure
         }
         DiagnosticPrinter.print(report.diagnostics)
+        if timings {
+            for phase in report.phases {
+                let name = phase.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                DiagnosticPrinter.printLine(name + String(format: "%7.3f s", phase.seconds), toStandardError: true)
+            }
+        }
         if !quiet {
             DiagnosticPrinter.printLine(BuildSummary.line(report, output: outputPath))
         }
@@ -105,9 +119,16 @@ enum BuildSummary {
     static func line(_ report: BuildReport, output: String) -> String {
         let seconds = String(format: "%.2f", report.seconds)
         return "built \(report.documents) document\(report.documents == 1 ? "" : "s") in \(report.locales) locale\(report.locales == 1 ? "" : "s"): "
-            + "\(report.pages) page\(report.pages == 1 ? "" : "s"), \(report.errorBodies) error bodies, "
+            + "\(report.pages) page\(report.pages == 1 ? "" : "s")\(rendered(report)), \(report.errorBodies) error bodies, "
             + "\(report.serverConfigs) server config files, \(report.files) files in \(output)/; "
             + "\(report.warnings) warning\(report.warnings == 1 ? "" : "s"); \(seconds) s"
+    }
+}
+
+extension BuildSummary {
+    /// " (2 rendered, 14591 unchanged)" when the cache spared some renders.
+    static func rendered(_ report: BuildReport) -> String {
+        report.rendered == report.pages ? "" : " (\(report.rendered) rendered, \(report.pages - report.rendered) unchanged)"
     }
 }
 

@@ -310,10 +310,13 @@ struct CommandLineTests {
 
     @Test("the summary line names documents, pages, bodies, warnings and time")
     func summaryLine() {
-        let report = BuildReport(documents: 3, locales: 3, pages: 3, errorBodies: 9, serverConfigs: 4, files: 18,
-                                 diagnostics: [], seconds: 0.123)
+        var report = BuildReport(documents: 3, locales: 3, pages: 3, errorBodies: 9, serverConfigs: 4, files: 18,
+                                 diagnostics: [], seconds: 0.123, rendered: 3)
         #expect(BuildSummary.line(report, output: "Output")
             == "built 3 documents in 3 locales: 3 pages, 9 error bodies, 4 server config files, 18 files in Output/; 0 warnings; 0.12 s")
+        report.rendered = 1
+        #expect(BuildSummary.line(report, output: "Output")
+            == "built 3 documents in 3 locales: 3 pages (1 rendered, 2 unchanged), 9 error bodies, 4 server config files, 18 files in Output/; 0 warnings; 0.12 s")
     }
 
     @Test("--codes and --languages choose what is built")

@@ -22,6 +22,9 @@ public struct BuildOptions: Sendable {
     public var referenceBase: String?
     /// Whether warnings fail the build.
     public var strict: Bool
+    /// Whether the build reads and writes its cache beside the output folder, to render only
+    /// what changed since the previous build (see `BuildCache`).
+    public var cache = true
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 
@@ -61,6 +64,20 @@ public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// Wall-clock seconds.
     public var seconds: Double
+    /// Wall-clock seconds of each phase, in the order they ran.
+    public var phases: [Phase] = []
+    /// Documents rendered by this build; the others' renders were recalled from the cache.
+    public var rendered: Int = 0
+    /// Files linked from the previous output rather than made again.
+    public var kept: Int = 0
+
+    /// One step of the build and how long it took.
+    public struct Phase: Sendable {
+        /// What the step did: `load`, `render`, `site`, `write`…
+        public var name: String
+        /// Wall-clock seconds.
+        public var seconds: Double
+    }
 
     /// The number of warnings.
     public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }

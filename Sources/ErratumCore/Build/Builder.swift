@@ -14,6 +14,7 @@ public struct Builder: Sendable {
     ///   error (or any warning, with `strict`); the output folder is then left as it was.
     public func build() throws(DiagnosticError) -> BuildReport {
         let started = ContinuousClock.now
+        var phases = PhaseClock()
         var diagnostics: [Diagnostic] = []
         func failIfErrors() throws(DiagnosticError) {
             let failing = diagnostics.contains { $0.severity == .error || (options.strict && $0.severity == .warning) }
@@ -33,48 +34,124 @@ public struct Builder: Sendable {
         let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots).load()
         diagnostics += loadDiagnostics
         try failIfErrors()
+        phases.end("load")
 
         let catalog = Catalog(content)
         let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
-        let pages = Self.render(catalog.allDocuments, with: renderer, progress: options.progress)
-        diagnostics += pages.flatMap(\.diagnostics)
+        let environment = environmentDigest(templates: options.templatesRoot, l10n: catalog.l10n)
+        let cachePath = BuildCache.path(forOutput: options.outputPath)
+        let previous = options.cache ? BuildCache.read(from: cachePath, environment: environment) : nil
+        phases.end("catalog")
+        let renders = Self.render(catalog.allDocuments, with: renderer, previous: previous, progress: options.progress)
+        diagnostics += renders.flatMap(\.page.rendered.diagnostics)
         try failIfErrors()
+        phases.end("render")
 
         let settings = try errorPageSettings(strings: strings)
         let errorsRoot = options.errorsRoot ?? Self.absolute(options.outputPath.appendingPathComponent("errors"))
         var files: [OutputFile] = []
         do throws(DiagnosticError) {
             let finishedHistory = history.finish()
+            phases.end("history")
+            let reuse = previous.map { previous in
+                PageReuse(previous: previous.files, output: options.outputPath, render: { renderer.render($0) })
+            }
             files += try Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
                               sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
-                .files(pages: pages, templates: templates)
+                .files(pages: renders.map(\.page), templates: templates, reuse: reuse)
+            phases.end("site")
             let errorBodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
             files += errorBodies
             let configs = try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             files += configs
+            phases.end("errors")
             files += try CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
                 .files(templates: templates)
-            try OutputWriter(destination: options.outputPath).write(files)
+            phases.end("coverage")
+            let manifest = try OutputWriter(destination: options.outputPath).write(files, previous: previous?.files)
+            phases.end("write")
+            if options.cache {
+                var cache = BuildCache(environment: environment, files: manifest)
+                for outcome in renders { cache.renders[outcome.page.rendered.document.path] = outcome.record }
+                // The output is already swapped in; without a cache the next build is a clean one.
+                try? cache.write(to: cachePath)
+                phases.end("cache")
+            }
             return BuildReport(
                 documents: catalog.allDocuments.count,
                 locales: Set(catalog.allDocuments.map(\.locale)).count,
-                pages: pages.count,
+                pages: renders.count,
                 errorBodies: errorBodies.count,
                 serverConfigs: configs.count,
                 files: files.count,
                 diagnostics: diagnostics.sorted(),
-                seconds: (ContinuousClock.now - started).seconds
+                seconds: (ContinuousClock.now - started).seconds,
+                phases: phases.phases,
+                rendered: renders.filter(\.page.hasHTML).count,
+                kept: files.filter(\.keepsPrevious).count
             )
         } catch {
             throw DiagnosticError((diagnostics + error.diagnostics).sorted())
         }
     }
 
-    /// Renders every document on all cores; the pages come back in the documents' order.
-    static func render(_ documents: [Document], with renderer: DocumentRenderer,
-                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderedDocument] {
+    /// One document's render: made now, or recalled from the previous build's cache when its
+    /// source and every answer its render depended on are unchanged.
+    struct RenderOutcome: Sendable {
+        var page: SitePage
+        var record: BuildCache.RenderRecord
+    }
+
+    /// Renders every document on all cores, or recalls its render from `previous`; the pages
+    /// come back in the documents' order.
+    static func render(_ documents: [Document], with renderer: DocumentRenderer, previous: BuildCache?,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderOutcome] {
+        let catalog = renderer.catalog
         // Rendering does not throw: its problems are diagnostics on the page.
-        (try? Parallel.map(documents, progress: progress) { document throws(DiagnosticError) in renderer.render(document) }) ?? []
+        let outcomes = try? Parallel.map(documents, progress: progress) { document throws(DiagnosticError) -> RenderOutcome in
+            let source = document.contentDigest
+            if let record = previous?.renders[document.path], record.source == source,
+               catalog.answers(to: record.dependencies) == record.answers {
+                let recalled = RenderedDocument(document: document, html: "", headings: record.headings, sidebar: record.sidebar,
+                                                diagnostics: record.diagnostics, assets: record.assets)
+                return RenderOutcome(page: SitePage(rendered: recalled, renderKey: record.key, hasHTML: false), record: record)
+            }
+            let log = DependencyLog()
+            let rendered = renderer.render(document, recordingInto: log)
+            let dependencies = log.dependencies
+            let record = BuildCache.RenderRecord(
+                source: source, dependencies: dependencies, answers: catalog.answers(to: dependencies),
+                sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
+            return RenderOutcome(page: SitePage(rendered: rendered, renderKey: record.key, hasHTML: true), record: record)
+        }
+        return outcomes ?? []
+    }
+
+    /// The fingerprint of what every page depends on besides its document and the catalog's
+    /// answers: the cache format, the erratum binary, the templates and strings, MDN's UI
+    /// words from the content and the options that shape pages.
+    func environmentDigest(templates: String, l10n: L10nStrings) -> Digest {
+        var hasher = StableHasher()
+        hasher.combine("erratum build cache")
+        hasher.combine(BuildCache.format)
+        // A new erratum may render differently: its binary's size and time stand for its code.
+        var binary = stat()
+        if stat("/proc/self/exe", &binary) == 0 {
+            hasher.combine(Int(binary.st_size))
+            hasher.combine(Int(binary.st_mtim.tv_sec))
+            hasher.combine(Int(binary.st_mtim.tv_nsec))
+        }
+        let root = URL(fileURLWithPath: templates)
+        let files = (FileManager.default.enumerator(atPath: templates)?.allObjects as? [String] ?? []).sorted()
+        for relative in files {
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) else { continue }
+            hasher.combine(relative)
+            data.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+        l10n.combine(into: &hasher)
+        hasher.combine(options.liveBase)
+        hasher.combine(options.referenceBase)
+        return hasher.finalize()
     }
 
     /// The codes and languages to make error pages for.
@@ -116,6 +193,19 @@ public struct Builder: Sendable {
     static func absolute(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath.appendingPathComponent(path)
         return (absolute as NSString).standardizingPath
+    }
+}
+
+/// Times the build's phases one after another, for `erratum build --timings`.
+struct PhaseClock {
+    private var last = ContinuousClock.now
+    private(set) var phases: [BuildReport.Phase] = []
+
+    /// Ends the phase that began where the previous one ended.
+    mutating func end(_ name: String) {
+        let now = ContinuousClock.now
+        phases.append(.init(name: name, seconds: (now - last).seconds))
+        last = now
     }
 }
 

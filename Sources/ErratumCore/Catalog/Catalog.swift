@@ -20,6 +20,8 @@ public struct Catalog: Sendable {
     public let sidebars: [String: SidebarDefinition]
     /// Every document, sorted by locale then slug.
     public private(set) var allDocuments: [Document] = []
+    /// Where the questions asked of this copy are noted, for an incremental build.
+    private var log: DependencyLog?
 
     /// The longest redirect chain followed before giving up (MDN flattens chains; loops happen).
     static let maximumRedirectHops = 16
@@ -77,8 +79,63 @@ public struct Catalog: Sendable {
         return nil
     }
 
+    /// This catalog, noting every question asked of it in `log`: what a render depended on.
+    func recording(into log: DependencyLog) -> Catalog {
+        var copy = self
+        copy.log = log
+        return copy
+    }
+
+    /// Whether a regular file exists at `path` (an image beside a page), noted as a dependency.
+    func isFile(_ path: String) -> Bool {
+        log?.note(.file(path))
+        return Self.isRegularFile(path)
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// The fingerprint of this catalog's answers to questions asked before: equal to the one
+    /// taken then exactly when every answer is the same.
+    func answers(to dependencies: [Dependency]) -> Digest {
+        var hasher = StableHasher()
+        for dependency in dependencies {
+            switch dependency {
+            case let .resolve(url):
+                switch resolve(url) {
+                case let .found(document, fragment):
+                    hasher.combine(1)
+                    hasher.combine(document.faceDigest)
+                    hasher.combine(fragment)
+                case let .onlyInEnglish(document, fragment):
+                    hasher.combine(2)
+                    hasher.combine(document.faceDigest)
+                    hasher.combine(fragment)
+                case let .missing(url, fragment):
+                    hasher.combine(3)
+                    hasher.combine(url)
+                    hasher.combine(fragment)
+                case .notDocs:
+                    hasher.combine(4)
+                }
+            case let .children(slug, locale):
+                let children = self.children(of: slug, locale: locale)
+                hasher.combine(5)
+                hasher.combine(children.count)
+                for child in children { hasher.combine(child.contentDigest) }
+            case let .file(path):
+                hasher.combine(6)
+                hasher.combine(Self.isRegularFile(path))
+            }
+        }
+        return hasher.finalize()
+    }
+
     /// The documents directly below a slug in a locale, sorted by title.
     public func children(of slug: String, locale: ContentLocale) -> [Document] {
+        log?.note(.children(slug: slug, locale: locale))
         let prefix = slug.lowercased() + "/"
         return (bySlugPrefix[DocumentKey(locale: locale, slug: slug)] ?? [])
             .filter { $0.slug.lowercased().hasPrefix(prefix) }
@@ -99,6 +156,7 @@ public struct Catalog: Sendable {
     /// itself, else its redirect (the locale's table, then the en-US table re-prefixed for
     /// the locale; see `redirect(_:locale:)`), else the English page.
     public func resolve(_ url: String) -> LinkResolution {
+        log?.note(.resolve(url))
         let (path, linkFragment) = Self.split(url)
         var fragment = linkFragment
         guard let (locale, _) = Self.parseDocsPath(path) else { return .notDocs }

@@ -36,6 +36,19 @@ public struct L10nStrings: Sendable {
         return table
     }
 
+    /// Every string, in a fixed order, for the build cache's fingerprint.
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(values.count)
+        for (key, byLocale) in values.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(key)
+            hasher.combine(byLocale.count)
+            for (locale, text) in byLocale.sorted(by: { $0.key < $1.key }) {
+                hasher.combine(locale)
+                hasher.combine(text)
+            }
+        }
+    }
+
     private mutating func add(_ object: [String: Any], file: String) {
         for (key, value) in object {
             guard let byLocale = value as? [String: Any] else { continue }

@@ -27,12 +27,27 @@ public struct OutputWriter: Sendable {
 
     /// Writes all files and swaps them in as the new output.
     ///
-    /// - Throws: `DiagnosticError` (`output-io`) when a path would leave the output folder, or
-    ///   any file system call fails (full disk, no permission). The previous output is then
-    ///   untouched and no staging folder is left behind.
+    /// A file made from the same inputs as the previous output's file at its path (by
+    /// `previous`, the manifest of that output) is hard-linked from it rather than written:
+    /// the previous output is never modified, and is removed after the swap.
+    ///
+    /// - Throws: `DiagnosticError` (`output-io`) when a path would leave the output folder, two
+    ///   files share a path, or any file system call fails (full disk, no permission). The
+    ///   previous output is then untouched and no staging folder is left behind.
     public func write(_ files: [OutputFile]) throws(DiagnosticError) {
+        _ = try write(files, previous: nil)
+    }
+
+    /// Writes and swaps in as `write(_:)` does, and returns the new output's manifest.
+    func write(_ files: [OutputFile], previous: OutputManifest?) throws(DiagnosticError) -> OutputManifest {
         let fileManager = FileManager.default
-        for file in files { try Self.validate(file.path) }
+        var paths: Set<String> = []
+        for file in files {
+            try Self.validate(file.path)
+            guard paths.insert(file.path).inserted else {
+                throw DiagnosticError(.outputIO, "two files of the build would be written to \(displayPath(file.path))")
+            }
+        }
 
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: destination, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -52,29 +67,49 @@ public struct OutputWriter: Sendable {
             throw Self.failure("creating folder", staging, error)
         }
         do throws(DiagnosticError) {
-            try writeFiles(files, into: staging)
+            let manifest = try writeFiles(files, into: staging, previous: previous)
             try swapIn(staging)
+            return manifest
         } catch {
             try? fileManager.removeItem(atPath: staging)
             throw error
         }
     }
 
-    private func writeFiles(_ files: [OutputFile], into staging: String) throws(DiagnosticError) {
-        var createdFolders: Set<String> = [staging]
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            let path = staging.appendingPathComponent(file.path)
-            let folder = (path as NSString).deletingLastPathComponent
-            if !createdFolders.contains(folder) {
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw Self.failure("creating folder", displayPath(file.path, folder: true), error)
-                }
-                createdFolders.insert(folder)
+    private func writeFiles(_ files: [OutputFile], into staging: String,
+                            previous: OutputManifest?) throws(DiagnosticError) -> OutputManifest {
+        // Every folder once, parents before children (a parent sorts before its children).
+        var folders: Set<String> = []
+        func parent(_ path: Substring) -> Substring { path.lastIndex(of: "/").map { path[..<$0] } ?? "" }
+        for file in files {
+            var folder = parent(file.path[...])
+            while !folder.isEmpty, folders.insert(String(folder)).inserted {
+                folder = parent(folder)
             }
-            try Self.writeAll(file.contents, to: path, shownAs: displayPath(file.path))
         }
+        for folder in folders.sorted() {
+            guard mkdir(staging.appendingPathComponent(folder), 0o755) == 0 || errno == EEXIST else {
+                throw Self.failure("creating folder", displayPath(folder + "/x", folder: true), errno: errno)
+            }
+        }
+        let destination = destination
+        let written = try Parallel.map(files) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
+            let target = staging.appendingPathComponent(file.path)
+            let key = file.manifestKey
+            if let entry = previous?.intactEntry(file.path, in: destination), entry.key == key {
+                if link(destination.appendingPathComponent(file.path), target) == 0 { return (file.path, entry) }
+                // No hard links here (another file system, FAT): copy the previous file.
+                if file.keepsPrevious, let data = FileManager.default.contents(atPath: destination.appendingPathComponent(file.path)) {
+                    return (file.path, OutputManifest.identity(try Self.writeAll(data, to: target, shownAs: Self.display(destination, file.path)), key: key))
+                }
+            }
+            guard !file.keepsPrevious else {
+                throw DiagnosticError(.outputIO, "\(Self.display(destination, file.path)) changed while the build was reusing it; build again")
+            }
+            let status = try Self.writeAll(file.contents, to: target, shownAs: Self.display(destination, file.path))
+            return (file.path, OutputManifest.identity(status, key: key))
+        }
+        return OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Exchanges the staging folder with the output, then removes the old build.
@@ -117,6 +152,10 @@ public struct OutputWriter: Sendable {
         }
     }
 
+    private static func display(_ destination: String, _ relative: String) -> String {
+        destination.appendingPathComponent(relative)
+    }
+
     private func displayPath(_ relative: String, folder: Bool = false) -> String {
         let path = destination.appendingPathComponent(relative)
         return folder ? (path as NSString).deletingLastPathComponent : path
@@ -132,7 +171,10 @@ public struct OutputWriter: Sendable {
     }
 
     /// Writes bytes with `write(2)` so that a full disk is reported as such.
-    static func writeAll(_ data: Data, to path: String, shownAs shown: String) throws(DiagnosticError) {
+    ///
+    /// - Returns: the file's status once written (its inode, size and modification time).
+    @discardableResult
+    static func writeAll(_ data: Data, to path: String, shownAs shown: String) throws(DiagnosticError) -> stat {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("writing", shown, errno: errno) }
         var failedErrno: Int32?
@@ -148,8 +190,11 @@ public struct OutputWriter: Sendable {
                 offset += written
             }
         }
+        var status = stat()
+        if failedErrno == nil, fstat(descriptor, &status) != 0 { failedErrno = errno }
         if close(descriptor) != 0, failedErrno == nil { failedErrno = errno }
         if let failedErrno { throw failure("writing", shown, errno: failedErrno) }
+        return status
     }
 
     static func failure(_ action: String, _ path: String, errno code: Int32) -> DiagnosticError {

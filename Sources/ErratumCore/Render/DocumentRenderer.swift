@@ -55,6 +55,15 @@ public struct DocumentRenderer: Sendable {
 
     /// Renders a document.
     public func render(_ document: Document) -> RenderedDocument {
+        render(document, catalog: catalog)
+    }
+
+    /// Renders a document, noting in `log` every question asked of the catalog and the disk.
+    func render(_ document: Document, recordingInto log: DependencyLog) -> RenderedDocument {
+        render(document, catalog: catalog.recording(into: log))
+    }
+
+    private func render(_ document: Document, catalog: Catalog) -> RenderedDocument {
         var diagnostics: [Diagnostic] = []
         // MDN titles a link to an unwritten page with its `Common.summary` words.
         let notCreated = HTMLText.decodingEntities(strings.word(
@@ -103,7 +112,7 @@ public struct DocumentRenderer: Sendable {
                 warning: strings.text("callouts.warning", locale: document.locale) ?? CalloutLabels.english.warning),
             link: { links.markup(for: $0) },
             image: { source in
-                let (resolved, asset) = imageSource(source, of: document)
+                let (resolved, asset) = imageSource(source, of: document, catalog: catalog)
                 if let asset { assets.append(asset) }
                 return resolved
             }
@@ -117,7 +126,7 @@ public struct DocumentRenderer: Sendable {
     /// English source's, where MDN keeps the images of translations) is copied next to the
     /// page and keeps its relative path; in the offline site, any other relative image, and
     /// any site path, is MDN's copy on the live site. Other URLs stay as written.
-    func imageSource(_ source: String, of document: Document) -> (String?, RenderedDocument.Asset?) {
+    func imageSource(_ source: String, of document: Document, catalog: Catalog) -> (String?, RenderedDocument.Asset?) {
         guard case let .offline(liveBase) = style else { return (nil, nil) }
         // MDN's site-wide images (`/shared-assets/…`) live on MDN.
         if source.hasPrefix("/"), !source.hasPrefix("//") { return (liveBase + source, nil) }
@@ -131,8 +140,7 @@ public struct DocumentRenderer: Sendable {
         }
         for folder in folders {
             let candidate = folder + "/" + path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if catalog.isFile(candidate) {
                 return (nil, RenderedDocument.Asset(source: candidate, path: path))
             }
         }

@@ -40,6 +40,13 @@ public struct Site: Sendable {
     ///
     /// - Throws: `DiagnosticError` (`template`) when a site template or asset is missing.
     public func files(pages: [RenderedDocument], templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+        try files(pages: pages.map { SitePage(rendered: $0, renderKey: nil, hasHTML: true) }, templates: templates, reuse: nil)
+    }
+
+    /// The site's files, keeping from the previous output (`reuse`) every page whose render
+    /// and page context are unchanged, and rendering again the pages whose render was
+    /// recalled from the cache but whose context changed (a new sibling, a new translation).
+    func files(pages: [SitePage], templates: TemplateLibrary, reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
         var files = [
             OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"), contents: try templates.asset("site/erratum.css")),
             OutputFile(path: "docs/" + Self.script.joined(separator: "/"), contents: try templates.asset("site/erratum.js")),
@@ -51,32 +58,59 @@ public struct Site: Sendable {
         var sidebarHTML: [String] = []
         sidebarHTML.reserveCapacity(pages.count)
         for page in pages {
-            if let name = page.sidebar, let definition = catalog.sidebars[name] {
-                let key = name + "\u{0}" + page.document.locale.tag
-                let layout = layouts[key] ?? SidebarLayout(definition, locale: page.document.locale, catalog: catalog, liveBase: liveBase)
+            let document = page.rendered.document
+            if let name = page.rendered.sidebar, let definition = catalog.sidebars[name] {
+                let key = name + "\u{0}" + document.locale.tag
+                let layout = layouts[key] ?? SidebarLayout(definition, locale: document.locale, catalog: catalog, liveBase: liveBase)
                 layouts[key] = layout
-                sidebarHTML.append(layout.html(for: page.document))
+                sidebarHTML.append(layout.html(for: document))
             } else {
-                sidebarHTML.append(try sidebars.html(for: page.document, siblings: siblings(of: page.document), templates: templates))
+                sidebarHTML.append(try sidebars.html(for: document, siblings: siblings(of: document), templates: templates))
             }
         }
         let site = self
         files += try Parallel.map(Array(zip(pages, sidebarHTML))) { page, sidebar throws(DiagnosticError) -> [OutputFile] in
-            let html = try templates.render("site/page.html", site.pageContext(page, sidebar: sidebar))
-            let folder = "docs/" + SitePaths.folder(of: page.document).joined(separator: "/")
-            var pageFiles = [OutputFile(path: folder + "/index.html", text: html)]
-            for asset in Set(page.assets).sorted(by: { $0.path < $1.path }) {
-                guard let data = FileManager.default.contents(atPath: asset.source) else {
-                    throw DiagnosticError(.sourceIO, "cannot read '\(asset.source)', an image of \(page.document.path)")
-                }
-                pageFiles.append(OutputFile(path: folder + "/" + asset.path, contents: data))
-            }
-            return pageFiles
+            try site.pageFiles(page, sidebar: sidebar, templates: templates, reuse: reuse)
         }.flatMap { $0 }
         let index = SiteIndex(site: self)
         files += try index.files(templates: templates)
         files += try RedirectStubs(site: self, taken: Set(files.map(\.path))).files(templates: templates)
         return files
+    }
+
+    /// A document's page and its images.
+    private func pageFiles(_ page: SitePage, sidebar: String, templates: TemplateLibrary,
+                           reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
+        var rendered = page.rendered
+        let folder = "docs/" + SitePaths.folder(of: rendered.document).joined(separator: "/")
+        let path = folder + "/index.html"
+        var context = pageContext(rendered, sidebar: sidebar)
+        var key: Digest?
+        if let renderKey = page.renderKey {
+            // The render's fingerprint and everything else the template sees.
+            var hasher = StableHasher()
+            hasher.combine("site page")
+            hasher.combine(renderKey)
+            context.combineFields(into: &hasher, skipping: ["content"])
+            key = hasher.finalize()
+        }
+        var pageFiles: [OutputFile]
+        if let key, let reuse, reuse.previous.intactEntry(path, in: reuse.output)?.key == key {
+            pageFiles = [.previous(path, key: key)]
+        } else {
+            if !page.hasHTML, let reuse {
+                rendered = reuse.render(rendered.document)
+                context = pageContext(rendered, sidebar: sidebar)
+            }
+            pageFiles = [OutputFile(path: path, text: try templates.render("site/page.html", context), key: key)]
+        }
+        for asset in Set(rendered.assets).sorted(by: { $0.path < $1.path }) {
+            guard let data = FileManager.default.contents(atPath: asset.source) else {
+                throw DiagnosticError(.sourceIO, "cannot read '\(asset.source)', an image of \(rendered.document.path)")
+            }
+            pageFiles.append(OutputFile(path: folder + "/" + asset.path, contents: data))
+        }
+        return pageFiles
     }
 
     /// The pages beside a document: its parent's children, itself included, in slug order.
@@ -190,6 +224,26 @@ public struct Site: Sendable {
         let repository = document.locale == .english ? "mdn/content" : "mdn/translated-content"
         return "https://github.com/\(repository)/blob/main/files/\(relative)"
     }
+}
+
+/// A document's page as the site receives it from the build.
+struct SitePage: Sendable {
+    /// The render; its `html` is empty when the render was recalled from the build cache.
+    var rendered: RenderedDocument
+    /// The render's fingerprint (`BuildCache.RenderRecord.key`); nil when nothing is cached.
+    var renderKey: Digest?
+    /// Whether `rendered.html` holds the page's HTML.
+    var hasHTML: Bool
+}
+
+/// What the site needs to keep pages of the previous output.
+struct PageReuse: Sendable {
+    /// The previous output's files.
+    var previous: OutputManifest
+    /// The output folder.
+    var output: String
+    /// Renders a document whose render was recalled but whose HTML is needed.
+    var render: @Sendable (Document) -> RenderedDocument
 }
 
 /// What the page template sees.

@@ -1,0 +1,284 @@
+import Foundation
+
+/// What one build leaves for the next, so that the next renders only what changed.
+///
+/// For each document: the fingerprint of its source, the questions its render asked of the
+/// catalog and the disk (`Dependency`) with the fingerprint of their answers, and what the
+/// rest of the build needs from the render besides its HTML (sidebar, headings, warnings,
+/// images). For each output file: the fingerprint of what it was made from, and the inode,
+/// size and modification time it was written with, so an unchanged page is linked from the
+/// previous output instead of being made again — and only if that file is still the one
+/// written (`OutputManifest`).
+///
+/// It lives beside the output folder (`.Output.cache` for `Output`), one file written
+/// atomically after the output is swapped in. Anything unreadable, from another format or
+/// another build environment (templates, strings, options, the erratum binary) is ignored:
+/// the build is then a clean one.
+struct BuildCache: Sendable {
+    /// Bumped whenever the format or anything the fingerprints cover changes meaning.
+    static let format = 1
+
+    /// The fingerprint of everything every page depends on (see `Builder.environment`).
+    var environment: Digest
+    /// Each document's render, by the document's path.
+    var renders: [String: RenderRecord] = [:]
+    /// The files of the output this cache describes.
+    var files = OutputManifest()
+
+    /// One document's render, minus its HTML.
+    struct RenderRecord: Sendable {
+        /// `Document.contentDigest` of the document rendered.
+        var source: Digest
+        var dependencies: [Dependency]
+        /// `Catalog.answers(to: dependencies)` when it rendered.
+        var answers: Digest
+        var sidebar: String?
+        var headings: [MarkdownRenderer.Heading]
+        var diagnostics: [Diagnostic]
+        var assets: [RenderedDocument.Asset]
+
+        /// The fingerprint of the render: equal renders have equal keys.
+        var key: Digest {
+            var hasher = StableHasher()
+            hasher.combine(source)
+            hasher.combine(answers)
+            return hasher.finalize()
+        }
+    }
+
+    /// The cache file of an output folder: `<parent>/.<name>.cache`.
+    static func path(forOutput output: String) -> String {
+        let writer = OutputWriter(destination: output)
+        return writer.parent.appendingPathComponent("." + (writer.destination as NSString).lastPathComponent + ".cache")
+    }
+
+    /// Reads the cache, or nil when there is none usable for this environment.
+    static func read(from path: String, environment: Digest) -> BuildCache? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        var reader = ByteReader(data)
+        return try? reader.cache(environment: environment)
+    }
+
+    /// Writes the cache beside the output: a temporary file, then a rename over the old one.
+    func write(to path: String) throws(DiagnosticError) {
+        var writer = ByteWriter()
+        writer.write(self)
+        let temporary = path + ".tmp-\(getpid())"
+        try OutputWriter.writeAll(writer.data, to: temporary, shownAs: temporary)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw OutputWriter.failure("writing the build cache", path, errno: code)
+        }
+    }
+}
+
+/// The output files of one build: for each path, the key it was made from and the file's
+/// identity on disk when it was written.
+struct OutputManifest: Sendable {
+    struct Entry: Sendable, Equatable {
+        /// What the file was made from (a page's inputs) or, for other files, its bytes.
+        var key: Digest
+        var inode: UInt64
+        var size: Int64
+        var modifiedSeconds: Int64
+        var modifiedNanoseconds: Int64
+    }
+
+    var entries: [String: Entry] = [:]
+
+    /// The entry of the file `relative` inside `output`, if the file there is still the one
+    /// this manifest describes: same inode, size and modification time.
+    func intactEntry(_ relative: String, in output: String) -> Entry? {
+        guard let entry = entries[relative], let now = Self.identity(of: output.appendingPathComponent(relative), key: entry.key),
+              now == entry else { return nil }
+        return entry
+    }
+
+    /// The identity of a regular file, or nil when there is none at `path`.
+    static func identity(of path: String, key: Digest) -> Entry? {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return identity(status, key: key)
+    }
+
+    static func identity(_ status: stat, key: Digest) -> Entry {
+        Entry(key: key, inode: UInt64(status.st_ino), size: Int64(status.st_size),
+              modifiedSeconds: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec))
+    }
+}
+
+/// The cache's byte format: little-endian integers, length-prefixed UTF-8 strings.
+struct ByteWriter {
+    private(set) var data = Data()
+
+    mutating func write(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+    }
+
+    mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
+
+    mutating func write(_ text: String) {
+        write(text.utf8.count)
+        data.append(contentsOf: text.utf8)
+    }
+
+    mutating func write(_ text: String?) {
+        write(text == nil ? 0 : 1)
+        if let text { write(text) }
+    }
+
+    mutating func write(_ digest: Digest) {
+        write(digest.high)
+        write(digest.low)
+    }
+
+    mutating func write(_ cache: BuildCache) {
+        write("erratum-cache")
+        write(BuildCache.format)
+        write(cache.environment)
+        write(cache.renders.count)
+        for (path, record) in cache.renders.sorted(by: { $0.key < $1.key }) {
+            write(path)
+            write(record.source)
+            write(record.answers)
+            write(record.dependencies.count)
+            for dependency in record.dependencies {
+                switch dependency {
+                case let .resolve(url):
+                    write(0)
+                    write(url)
+                case let .children(slug, locale):
+                    write(1)
+                    write(slug)
+                    write(locale.tag)
+                case let .file(path):
+                    write(2)
+                    write(path)
+                }
+            }
+            write(record.sidebar)
+            write(record.headings.count)
+            for heading in record.headings {
+                write(heading.level)
+                write(heading.id)
+                write(heading.html)
+            }
+            write(record.diagnostics.count)
+            for diagnostic in record.diagnostics {
+                write(diagnostic.severity.rawValue)
+                write(diagnostic.code.rawValue)
+                write(diagnostic.message)
+                write(diagnostic.location?.file)
+                write(diagnostic.location?.line ?? 0)
+                write(diagnostic.location?.column ?? 0)
+            }
+            write(record.assets.count)
+            for asset in record.assets {
+                write(asset.source)
+                write(asset.path)
+            }
+        }
+        write(cache.files.entries.count)
+        for (path, entry) in cache.files.entries.sorted(by: { $0.key < $1.key }) {
+            write(path)
+            write(entry.key)
+            write(entry.inode)
+            write(Int(entry.size))
+            write(Int(entry.modifiedSeconds))
+            write(Int(entry.modifiedNanoseconds))
+        }
+    }
+}
+
+/// Reads what `ByteWriter` wrote; any inconsistency throws, and the cache is then ignored.
+struct ByteReader {
+    struct Malformed: Error {}
+
+    private let data: Data
+    private var offset: Int
+
+    init(_ data: Data) {
+        self.data = data
+        offset = data.startIndex
+    }
+
+    mutating func uint64() throws(Malformed) -> UInt64 {
+        guard data.endIndex - offset >= 8 else { throw Malformed() }
+        var value: UInt64 = 0
+        for index in 0..<8 { value |= UInt64(data[offset + index]) << (8 * UInt64(index)) }
+        offset += 8
+        return value
+    }
+
+    mutating func int() throws(Malformed) -> Int { Int(Int64(bitPattern: try uint64())) }
+
+    /// A count of things that follow, each taking at least one byte.
+    mutating func count() throws(Malformed) -> Int {
+        let count = try int()
+        guard count >= 0, count <= data.endIndex - offset else { throw Malformed() }
+        return count
+    }
+
+    mutating func string() throws(Malformed) -> String {
+        let length = try count()
+        defer { offset += length }
+        return String(decoding: data[offset..<(offset + length)], as: UTF8.self)
+    }
+
+    mutating func optionalString() throws(Malformed) -> String? {
+        try int() == 0 ? nil : try string()
+    }
+
+    mutating func digest() throws(Malformed) -> Digest {
+        Digest(high: try uint64(), low: try uint64())
+    }
+
+    mutating func cache(environment: Digest) throws(Malformed) -> BuildCache? {
+        guard try string() == "erratum-cache", try int() == BuildCache.format, try digest() == environment else { return nil }
+        var cache = BuildCache(environment: environment)
+        for _ in 0..<(try count()) {
+            let path = try string()
+            let source = try digest()
+            let answers = try digest()
+            var dependencies: [Dependency] = []
+            for _ in 0..<(try count()) {
+                switch try int() {
+                case 0: dependencies.append(.resolve(try string()))
+                case 1: dependencies.append(.children(slug: try string(), locale: ContentLocale(tag: try string())))
+                case 2: dependencies.append(.file(try string()))
+                default: throw Malformed()
+                }
+            }
+            let sidebar = try optionalString()
+            var headings: [MarkdownRenderer.Heading] = []
+            for _ in 0..<(try count()) {
+                headings.append(.init(level: try int(), id: try string(), html: try string()))
+            }
+            var diagnostics: [Diagnostic] = []
+            for _ in 0..<(try count()) {
+                guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
+                let code = DiagnosticCode(rawValue: try string())
+                let message = try string()
+                let file = try optionalString()
+                let line = try int()
+                let column = try int()
+                diagnostics.append(Diagnostic(severity, code, message,
+                                              at: file.map { FileLocation(file: $0, line: line, column: column) }))
+            }
+            var assets: [RenderedDocument.Asset] = []
+            for _ in 0..<(try count()) {
+                assets.append(.init(source: try string(), path: try string()))
+            }
+            cache.renders[path] = .init(source: source, dependencies: dependencies, answers: answers, sidebar: sidebar,
+                                        headings: headings, diagnostics: diagnostics, assets: assets)
+        }
+        for _ in 0..<(try count()) {
+            let path = try string()
+            cache.files.entries[path] = .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
+                                              modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int()))
+        }
+        guard offset == data.endIndex else { throw Malformed() }
+        return cache
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+@testable import ErratumCore
+
+/// An incremental build must write exactly what a clean build writes. Each step below edits
+/// the content (or the templates), builds incrementally on top of the previous output and
+/// cache, builds the same inputs from nothing elsewhere, and compares the two outputs byte
+/// for byte. It also checks how many documents were rendered again, so a cache that re-renders
+/// everything (or nothing) fails too.
+@Suite("Incremental builds")
+struct IncrementalBuildTests {
+    /// A small site with the links an incremental build must follow: macro and Markdown links,
+    /// a landing page listing its children with summaries, a translation, an image.
+    static let content: [String: String] = [
+        "en-us/web/http/index.md": page("HTTP", "Web/HTTP", "The web's protocol. See [the codes](/en-US/docs/Web/HTTP/Reference/Status)."),
+        "en-us/web/http/reference/status/index.md": page("HTTP response status codes", "Web/HTTP/Reference/Status",
+                                                          "Every code.\n\n{{SubpagesWithSummaries}}"),
+        "en-us/web/http/reference/status/404/index.md": page("404 Not Found", "Web/HTTP/Reference/Status/404",
+            "{{HTTPSidebar}}\n\nThe page is not there. Compare {{HTTPStatus(\"410\")}} and [caches](/en-US/docs/Glossary/Cache).\n\n![A diagram](diagram.png)"),
+        "en-us/web/http/reference/status/410/index.md": page("410 Gone", "Web/HTTP/Reference/Status/410", "Gone for good."),
+        "en-us/web/http/reference/status/507/index.md": page("507 Insufficient Storage", "Web/HTTP/Reference/Status/507",
+            "Out of space. Unlike {{HTTPStatus(404)}}, it passes."),
+        "en-us/glossary/cache/index.md": page("Cache", "Glossary/Cache", "A cache keeps copies."),
+        "en-us/_redirects.txt": "# FROM-URL\tTO-URL\n/en-US/docs/Web/HTTP/Status\t/en-US/docs/Web/HTTP/Reference/Status\n",
+        "fr/web/http/reference/status/404/index.md": page("404 Introuvable", "Web/HTTP/Reference/Status/404",
+            "La page n'existe pas. Voir {{HTTPStatus(\"507\")}}."),
+        "fr/web/http/reference/status/index.md": page("Codes de réponse HTTP", "Web/HTTP/Reference/Status", "{{SubpagesWithSummaries}}"),
+    ]
+
+    static func page(_ title: String, _ slug: String, _ body: String) -> String {
+        "---\ntitle: \(title)\nslug: \(slug)\n---\n\n\(body)\n"
+    }
+
+    /// One workspace: content and templates, an incremental output and a clean one.
+    struct Workspace {
+        let root: String
+        var content: String { root + "/content" }
+        var templates: String { root + "/templates" }
+
+        init() throws {
+            root = try TestSupport.temporaryFolder("incremental")
+            try TestSupport.write(IncrementalBuildTests.content, under: content)
+            try FileManager.default.copyItem(atPath: TestSupport.templatesRoot, toPath: templates)
+        }
+
+        func options(output: String, cache: Bool) -> BuildOptions {
+            var options = BuildOptions(contentRoots: [content], templatesRoot: templates, outputPath: output,
+                                       errorsRoot: "/srv/errors", codes: [404, 507])
+            options.cache = cache
+            return options
+        }
+
+        /// Builds incrementally into `incremental/Output`, and from nothing into `clean/Output`;
+        /// expects equal outputs and returns the incremental build's report.
+        @discardableResult
+        func buildBoth(_ step: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> BuildReport {
+            let report = try Builder(options: options(output: root + "/incremental/Output", cache: true)).build()
+            TestSupport.cleanUp(root + "/clean")
+            let clean = try Builder(options: options(output: root + "/clean/Output", cache: false)).build()
+            let incrementalFiles = TestSupport.snapshot(root + "/incremental/Output")
+            let cleanFiles = TestSupport.snapshot(root + "/clean/Output")
+            #expect(Set(incrementalFiles.keys) == Set(cleanFiles.keys), "\(step): same files",
+                    sourceLocation: sourceLocation)
+            let differing = cleanFiles.keys.filter { incrementalFiles[$0] != nil && incrementalFiles[$0] != cleanFiles[$0] }.sorted()
+            #expect(differing.isEmpty, "\(step): files differ from a clean build: \(differing)", sourceLocation: sourceLocation)
+            #expect(report.diagnostics == clean.diagnostics, "\(step): same warnings", sourceLocation: sourceLocation)
+            #expect(report.pages == clean.pages && report.files == clean.files, sourceLocation: sourceLocation)
+            return report
+        }
+
+        func edit(_ relative: String, _ change: (String) -> String) throws {
+            let path = content + "/" + relative
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let changed = change(text)
+            #expect(changed != text, "the edit of \(relative) changes it")
+            try Data(changed.utf8).write(to: URL(fileURLWithPath: path))
+        }
+
+        func move(_ from: String, to: String) throws {
+            try FileManager.default.createDirectory(atPath: ((content + "/" + to) as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: content + "/" + from, toPath: content + "/" + to)
+        }
+
+        func remove(_ relative: String) throws {
+            try FileManager.default.removeItem(atPath: content + "/" + relative)
+        }
+
+        func inode(_ relative: String) -> UInt64? {
+            var status = stat()
+            return lstat(root + "/incremental/Output/" + relative, &status) == 0 ? UInt64(status.st_ino) : nil
+        }
+    }
+
+    @Test("equals a clean build after edits, renames, deletions, new files and template changes")
+    func equalsCleanBuild() throws {
+        let space = try Workspace()
+        defer { TestSupport.cleanUp(space.root) }
+        let page404 = "docs/en-US/docs/Web/HTTP/Reference/Status/404/index.html"
+
+        let first = try space.buildBoth("first build")
+        #expect(first.rendered == 8 && first.kept == 0)
+
+        let unchanged = try space.buildBoth("no change")
+        #expect(unchanged.rendered == 0, "nothing rendered again")
+        #expect(unchanged.kept >= 8, "every page kept from the previous output")
+        let inodeBefore = space.inode(page404)
+
+        // A body edit: the page itself, and the landing page that lists its summary.
+        try space.edit("en-us/web/http/reference/status/410/index.md") { $0.replacingOccurrences(of: "Gone for good.", with: "Gone, for good.") }
+        let bodyEdit = try space.buildBoth("body edit of 410")
+        #expect(bodyEdit.rendered == 2, "410 and the status landing page, not \(bodyEdit.rendered)")
+        #expect(space.inode(page404) == inodeBefore, "an unchanged page is the same file, linked")
+
+        // A title edit of a page others link to: those pages render again.
+        try space.edit("en-us/glossary/cache/index.md") { $0.replacingOccurrences(of: "title: Cache", with: "title: Web cache") }
+        let titleEdit = try space.buildBoth("title edit of a linked page")
+        #expect(titleEdit.rendered == 2, "the glossary page and 404, which links it; not \(titleEdit.rendered)")
+
+        // An image appears beside a page that names it: the page now shows the local copy.
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: URL(fileURLWithPath: space.content + "/en-us/web/http/reference/status/404/diagram.png"))
+        let image = try space.buildBoth("an image appears")
+        #expect(image.rendered == 1)
+
+        // A rename with its redirect: pages linking the old slug follow it.
+        try space.move("en-us/web/http/reference/status/507", to: "en-us/web/http/reference/status/507_storage")
+        try space.edit("en-us/web/http/reference/status/507_storage/index.md") {
+            $0.replacingOccurrences(of: "slug: Web/HTTP/Reference/Status/507", with: "slug: Web/HTTP/Reference/Status/507_storage")
+        }
+        try space.edit("en-us/_redirects.txt") {
+            $0 + "/en-US/docs/Web/HTTP/Reference/Status/507\t/en-US/docs/Web/HTTP/Reference/Status/507_storage\n"
+        }
+        try space.buildBoth("rename with a redirect")
+
+        // A deletion: links to it now lead to the live site; its translation loses its switcher.
+        try space.remove("en-us/web/http/reference/status/410")
+        try space.buildBoth("deletion of a linked page")
+        try space.remove("fr/web/http/reference/status/404")
+        try space.buildBoth("deletion of a translation")
+
+        // A new page where a link already pointed.
+        try TestSupport.write(["en-us/web/http/reference/status/410/index.md": Self.page("410 Gone", "Web/HTTP/Reference/Status/410", "Back.")],
+                              under: space.content)
+        try space.buildBoth("a new page")
+
+        // Templates and strings: every page is made again.
+        let template = space.templates + "/site/page.html.mustache"
+        try Data((try String(contentsOfFile: template, encoding: .utf8) + "<!-- changed -->\n").utf8).write(to: URL(fileURLWithPath: template))
+        let templateEdit = try space.buildBoth("template edit")
+        #expect(templateEdit.rendered == templateEdit.pages)
+
+        let unchangedAgain = try space.buildBoth("no change after all that")
+        #expect(unchangedAgain.rendered == 0)
+    }
+
+    @Test("a cache from another build environment or a damaged one is ignored")
+    func damagedCache() throws {
+        let space = try Workspace()
+        defer { TestSupport.cleanUp(space.root) }
+        try space.buildBoth("first build")
+        let cache = BuildCache.path(forOutput: space.root + "/incremental/Output")
+        var bytes = try #require(FileManager.default.contents(atPath: cache))
+        bytes.removeLast(7)
+        try bytes.write(to: URL(fileURLWithPath: cache))
+        let afterDamage = try space.buildBoth("damaged cache")
+        #expect(afterDamage.rendered == afterDamage.pages, "a truncated cache is a clean build")
+
+        // A page edited in the output by hand is not taken for the build's own.
+        let page = space.root + "/incremental/Output/docs/en-US/docs/Glossary/Cache/index.html"
+        let handle = try #require(FileHandle(forWritingAtPath: page))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("<!-- edited by hand -->".utf8))
+        try handle.close()
+        try space.buildBoth("a page edited in place")
+    }
+
+    @Test("every field of a page's context changes its fingerprint")
+    func contextFingerprint() throws {
+        let words = SitePageContext.Words(languages: "a", onThisPage: "b", breadcrumbs: "c", sidebar: "d", license: "e", source: "f",
+                                          home: "g", search: "h", searchPlaceholder: "i", searchNone: "j", moved: "k")
+        let chrome = SitePageContext.Chrome(root: "../", stylesheet: "s", script: "j", searchIndex: "x", searchHref: "y", homeHref: "z")
+        func digest(_ context: SitePageContext) -> Digest {
+            var hasher = StableHasher()
+            context.combineFields(into: &hasher, skipping: ["content"])
+            return hasher.finalize()
+        }
+        let base = SitePageContext(lang: "en-US", title: "T", content: "<p>x</p>", chrome: chrome, breadcrumbs: [], words: words)
+        let variants = [
+            SitePageContext(lang: "fr", title: "T", content: "", chrome: chrome, breadcrumbs: [], words: words),
+            SitePageContext(lang: "en-US", title: "U", content: "", chrome: chrome, breadcrumbs: [], words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome,
+                            languages: [.init(tag: "fr", name: "Français", href: "x", current: false)], breadcrumbs: [], words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome, notice: .init(text: "n", linkText: "l", href: "h"),
+                            breadcrumbs: [], words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome, breadcrumbs: [.init(title: "A", href: "b", current: true)],
+                            words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome, breadcrumbs: [], sidebar: "<li>", words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome, breadcrumbs: [], toc: [.init(title: "A", href: "#a", current: false)],
+                            words: words),
+            SitePageContext(lang: "en-US", title: "T", content: "", chrome: chrome, breadcrumbs: [], sourceURL: "https://x", words: words),
+        ]
+        for variant in variants { #expect(digest(variant) != digest(base)) }
+        #expect(digest(SitePageContext(lang: "en-US", title: "T", content: "<p>other</p>", chrome: chrome, breadcrumbs: [], words: words))
+            == digest(base), "the body is left to the render's own fingerprint")
+        // Every field of the context is in its table, so every field is fingerprinted.
+        #expect(SitePageContext.fields.count == Mirror(reflecting: base).children.count)
+    }
+
+    @Test("every front-matter field is in a document's fingerprint")
+    func frontMatterFingerprint() {
+        let base = FrontMatter(title: "T", slug: "S")
+        #expect(Mirror(reflecting: base).children.count == 10, "a new field must be added to FrontMatter.combine(into:)")
+        var changed = base
+        changed.originalSlug = "Old"
+        var a = StableHasher(), b = StableHasher()
+        base.combine(into: &a)
+        changed.combine(into: &b)
+        #expect(a.finalize() != b.finalize())
+    }
+
+    @Test("fingerprints are stable across runs and frame their values")
+    func stableDigest() {
+        // A fixed value, the same in every process (Swift's Hasher is not): changing the hash
+        // function invalidates every cache, so it must be deliberate (and bump BuildCache.format).
+        #expect(Digest.of(Array("erratum".utf8)).description == "d68b72481b7f36336e6a7d14e3c1677a")
+        var ab = StableHasher(), a = StableHasher()
+        ab.combine("ab"); ab.combine("c")
+        a.combine("a"); a.combine("bc")
+        #expect(ab.finalize() != a.finalize())
+        #expect(Digest.of(Array("x".utf8)) == Digest.of(Array("x".utf8)))
+    }
+}
