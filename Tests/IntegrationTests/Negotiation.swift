@@ -34,6 +34,8 @@ enum Negotiation {
         ("*/*", .html),
         ("application/xml", .html),
         ("application/json;q=0, text/html", .html),
+        ("application/json, text/plain, */*", .json),
+        ("*/*;q=0", .html),
         (nil, .html),
     ]
 
