@@ -46,6 +46,9 @@ struct Apache: LoopbackServer {
             Include \(build.output)/apache/erratum.conf
             RewriteEngine On
             RewriteRule ^/status/404$ - [R=404]
+            RewriteRule ^/status/410$ - [R=410]
+            RewriteRule ^/status/429$ - [R=429]
+            RewriteRule ^/status/500$ - [R=500]
             RewriteRule ^/status/503$ - [R=503]
             RewriteRule ^/status/507$ - [R=507]
             ProxyPass /upstream/ http://127.0.0.1:\(backend)/

@@ -23,7 +23,7 @@ enum Negotiation {
     /// Accept-Language sent (nil: no header) → the language that must be served.
     static let languages: [(header: String?, expected: String)] = [
         ("en", "en"), ("fr", "fr"), ("de", "de"), ("fr-CA", "fr"),
-        ("de-AT;q=0.9, en;q=0.8", "de"), ("fr;q=0, de", "de"), ("es", "en"), (nil, "en"),
+        ("de-AT;q=0.9, en;q=0.8", "de"), ("fr;q=0, de", "de"), ("es", "en"), (nil, "en"), ("FR-ca", "fr"),
     ]
 
     /// Accept sent (nil: no header) → the format that must be served.
@@ -34,6 +34,8 @@ enum Negotiation {
         ("*/*", .html),
         ("application/xml", .html),
         ("application/json;q=0, text/html", .html),
+        ("application/json, text/plain, */*", .json),
+        ("*/*;q=0", .html),
         (nil, .html),
     ]
 

@@ -38,6 +38,9 @@ struct Nginx: LoopbackServer {
                 root \(prefix)/www;
                 include \(build.output)/nginx/erratum-server.conf;
                 location = /status/404 { return 404; }
+                location = /status/410 { return 410; }
+                location = /status/429 { return 429; }
+                location = /status/500 { return 500; }
                 location = /status/503 { return 503; }
                 location = /status/507 { return 507; }
                 location /upstream/ {
