@@ -174,6 +174,35 @@ struct IncrementalBuildTests {
         try space.buildBoth("a page edited in place")
     }
 
+    @Test("a build killed while updating the spare tree leaves nothing of it in the next output")
+    func killedWhileUpdatingSpare() throws {
+        let space = try Workspace()
+        defer { TestSupport.cleanUp(space.root) }
+        try space.buildBoth("first build")
+        try space.buildBoth("second build: the first becomes the spare")
+        let writer = OutputWriter(destination: space.root + "/incremental/Output")
+        #expect(FileManager.default.fileExists(atPath: writer.spare + "/docs/index.html"), "the spare holds a whole build")
+        // Unchanged pages are one file shared by both trees, not a copy.
+        let page = "/docs/en-US/docs/Glossary/Cache/index.html"
+        var inSpare = stat(), inOutput = stat()
+        #expect(lstat(writer.spare + page, &inSpare) == 0 && lstat(writer.destination + page, &inOutput) == 0)
+        #expect(inSpare.st_ino == inOutput.st_ino)
+
+        // What a kill in the middle of an update leaves: the marker, and files of a build that
+        // never finished.
+        try Data("half-written".utf8).write(to: URL(fileURLWithPath: writer.spare + "/docs/stray.html"))
+        try Data("half-written".utf8).write(to: URL(fileURLWithPath: writer.spare + page))
+        #expect(FileManager.default.createFile(atPath: writer.updatingMarker, contents: Data()))
+        try space.buildBoth("after a killed update")
+        #expect(!FileManager.default.fileExists(atPath: writer.destination + "/docs/stray.html"))
+        #expect(!FileManager.default.fileExists(atPath: writer.updatingMarker), "a finished build removes the marker")
+
+        // A page edited in the spare without the marker (by hand) is still caught by its inode and time.
+        try space.buildBoth("spare rebuilt")
+        try Data("edited by hand".utf8).write(to: URL(fileURLWithPath: writer.spare + page))
+        try space.buildBoth("a spare page edited by hand")
+    }
+
     @Test("every field of a page's context changes its fingerprint")
     func contextFingerprint() throws {
         let words = SitePageContext.Words(languages: "a", onThisPage: "b", breadcrumbs: "c", sidebar: "d", license: "e", source: "f",

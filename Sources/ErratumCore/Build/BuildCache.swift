@@ -5,13 +5,11 @@ import Foundation
 /// For each document: the fingerprint of its source, the questions its render asked of the
 /// catalog and the disk (`Dependency`) with the fingerprint of their answers, and what the
 /// rest of the build needs from the render besides its HTML (sidebar, headings, warnings,
-/// images). For each output file: the fingerprint of what it was made from, and the inode,
-/// size and modification time it was written with, so an unchanged page is linked from the
-/// previous output instead of being made again — and only if that file is still the one
-/// written (`OutputManifest`).
+/// images).
 ///
-/// It lives beside the output folder (`.Output.cache` for `Output`), one file written
-/// atomically after the output is swapped in. Anything unreadable, from another format or
+/// It lives in the cache folder beside the output (`.Output.cache/renders` for `Output`), one
+/// file written atomically after the output is swapped in; the output files' manifests are
+/// the writer's (`OutputWriter`, `PreviousOutput`). Anything unreadable, from another format or
 /// another build environment (templates, strings, options, the erratum binary) is ignored:
 /// the build is then a clean one.
 struct BuildCache: Sendable {
@@ -22,8 +20,6 @@ struct BuildCache: Sendable {
     var environment: Digest
     /// Each document's render, by the document's path.
     var renders: [String: RenderRecord] = [:]
-    /// The files of the output this cache describes.
-    var files = OutputManifest()
 
     /// One document's render, minus its HTML.
     struct RenderRecord: Sendable {
@@ -46,10 +42,9 @@ struct BuildCache: Sendable {
         }
     }
 
-    /// The cache file of an output folder: `<parent>/.<name>.cache`.
+    /// The cache file of an output folder: `<parent>/.<name>.cache/renders`.
     static func path(forOutput output: String) -> String {
-        let writer = OutputWriter(destination: output)
-        return writer.parent.appendingPathComponent("." + (writer.destination as NSString).lastPathComponent + ".cache")
+        OutputWriter(destination: output).cacheFolder.appendingPathComponent("renders")
     }
 
     /// Reads the cache, or nil when there is none usable for this environment.
@@ -70,6 +65,34 @@ struct BuildCache: Sendable {
             unlink(temporary)
             throw OutputWriter.failure("writing the build cache", path, errno: code)
         }
+    }
+}
+
+/// What a build can take unchanged from earlier builds: the current output and the spare
+/// tree (the build before it), each with its manifest.
+struct PreviousOutput: Sendable {
+    /// The output folder.
+    var output: String
+    /// The output's files, when known.
+    var current: OutputManifest?
+    /// The spare tree.
+    var spareFolder: String
+    /// The spare's files, when it is known to be complete.
+    var spare: OutputManifest?
+    /// Whether the last build that wrote finished (its marker is gone): only then may its
+    /// trees be taken as complete.
+    var trusted: Bool
+
+    /// Whether an earlier build's file at `path`, made from `key`, is still on disk.
+    func hasFile(_ path: String, key: Digest) -> Bool {
+        source(of: path, key: key) != nil
+    }
+
+    /// Where an earlier build's file at `path`, made from `key`, is.
+    func source(of path: String, key: Digest) -> String? {
+        if current?.intactEntry(path, in: output)?.key == key { return output.appendingPathComponent(path) }
+        if spare?.intactEntry(path, in: spareFolder)?.key == key { return spareFolder.appendingPathComponent(path) }
+        return nil
     }
 }
 
@@ -179,8 +202,11 @@ struct ByteWriter {
                 write(asset.path)
             }
         }
-        write(cache.files.entries.count)
-        for (path, entry) in cache.files.entries.sorted(by: { $0.key < $1.key }) {
+    }
+
+    mutating func write(_ manifest: OutputManifest) {
+        write(manifest.entries.count)
+        for (path, entry) in manifest.entries.sorted(by: { $0.key < $1.key }) {
             write(path)
             write(entry.key)
             write(entry.inode)
@@ -188,6 +214,14 @@ struct ByteWriter {
             write(Int(entry.modifiedSeconds))
             write(Int(entry.modifiedNanoseconds))
         }
+    }
+
+    mutating func write(current: OutputManifest, spare: OutputManifest?) {
+        write("erratum-files")
+        write(BuildCache.format)
+        write(current)
+        write(spare == nil ? 0 : 1)
+        if let spare { write(spare) }
     }
 }
 
@@ -273,12 +307,26 @@ struct ByteReader {
             cache.renders[path] = .init(source: source, dependencies: dependencies, answers: answers, sidebar: sidebar,
                                         headings: headings, diagnostics: diagnostics, assets: assets)
         }
-        for _ in 0..<(try count()) {
-            let path = try string()
-            cache.files.entries[path] = .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
-                                              modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int()))
-        }
         guard offset == data.endIndex else { throw Malformed() }
         return cache
+    }
+
+    mutating func manifest() throws(Malformed) -> OutputManifest {
+        var manifest = OutputManifest()
+        for _ in 0..<(try count()) {
+            let path = try string()
+            manifest.entries[path] = .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
+                                           modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int()))
+        }
+        return manifest
+    }
+
+    /// The output's manifest and the spare's, as `ByteWriter.write(current:spare:)` wrote them.
+    mutating func manifests() throws(Malformed) -> (OutputManifest, OutputManifest?) {
+        guard try string() == "erratum-files", try int() == BuildCache.format else { throw Malformed() }
+        let current = try manifest()
+        let spare = try int() == 0 ? nil : try manifest()
+        guard offset == data.endIndex else { throw Malformed() }
+        return (current, spare)
     }
 }

@@ -42,7 +42,8 @@ public struct Builder: Sendable {
         let cachePath = BuildCache.path(forOutput: options.outputPath)
         let previous = options.cache ? BuildCache.read(from: cachePath, environment: environment) : nil
         phases.end("catalog")
-        let renders = Self.render(catalog.allDocuments, with: renderer, previous: previous, progress: options.progress)
+        let renders = Self.render(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
+                                  progress: options.progress)
         diagnostics += renders.flatMap(\.page.rendered.diagnostics)
         try failIfErrors()
         phases.end("render")
@@ -53,9 +54,9 @@ public struct Builder: Sendable {
         do throws(DiagnosticError) {
             let finishedHistory = history.finish()
             phases.end("history")
-            let reuse = previous.map { previous in
-                PageReuse(previous: previous.files, output: options.outputPath, render: { renderer.render($0) })
-            }
+            let writer = OutputWriter(destination: options.outputPath)
+            let previousOutput = options.cache ? writer.previousOutput() : nil
+            let reuse = previousOutput.map { PageReuse(previous: $0, render: { renderer.render($0) }) }
             files += try Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
                               sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
                 .files(pages: renders.map(\.page), templates: templates, reuse: reuse)
@@ -68,10 +69,10 @@ public struct Builder: Sendable {
             files += try CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
                 .files(templates: templates)
             phases.end("coverage")
-            let manifest = try OutputWriter(destination: options.outputPath).write(files, previous: previous?.files)
+            _ = try writer.write(files, previous: previousOutput)
             phases.end("write")
             if options.cache {
-                var cache = BuildCache(environment: environment, files: manifest)
+                var cache = BuildCache(environment: environment)
                 for outcome in renders { cache.renders[outcome.page.rendered.document.path] = outcome.record }
                 // The output is already swapped in; without a cache the next build is a clean one.
                 try? cache.write(to: cachePath)
@@ -104,9 +105,16 @@ public struct Builder: Sendable {
 
     /// Renders every document on all cores, or recalls its render from `previous`; the pages
     /// come back in the documents' order.
-    static func render(_ documents: [Document], with renderer: DocumentRenderer, previous: BuildCache?,
+    static func render(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderOutcome] {
         let catalog = renderer.catalog
+        // A page's key covers the environment too: a template edit changes every page.
+        @Sendable func pageKey(_ record: BuildCache.RenderRecord) -> Digest {
+            var hasher = StableHasher()
+            hasher.combine(environment)
+            hasher.combine(record.key)
+            return hasher.finalize()
+        }
         // Rendering does not throw: its problems are diagnostics on the page.
         let outcomes = try? Parallel.map(documents, progress: progress) { document throws(DiagnosticError) -> RenderOutcome in
             let source = document.contentDigest
@@ -114,7 +122,7 @@ public struct Builder: Sendable {
                catalog.answers(to: record.dependencies) == record.answers {
                 let recalled = RenderedDocument(document: document, html: "", headings: record.headings, sidebar: record.sidebar,
                                                 diagnostics: record.diagnostics, assets: record.assets)
-                return RenderOutcome(page: SitePage(rendered: recalled, renderKey: record.key, hasHTML: false), record: record)
+                return RenderOutcome(page: SitePage(rendered: recalled, renderKey: pageKey(record), hasHTML: false), record: record)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
@@ -122,7 +130,7 @@ public struct Builder: Sendable {
             let record = BuildCache.RenderRecord(
                 source: source, dependencies: dependencies, answers: catalog.answers(to: dependencies),
                 sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
-            return RenderOutcome(page: SitePage(rendered: rendered, renderKey: record.key, hasHTML: true), record: record)
+            return RenderOutcome(page: SitePage(rendered: rendered, renderKey: pageKey(record), hasHTML: true), record: record)
         }
         return outcomes ?? []
     }

@@ -1,11 +1,21 @@
 import CErratumSystem
 import Foundation
 
-/// Writes a build into a staging folder beside the output folder and swaps it in only when
-/// every file is written, so a failed or killed build never leaves a half-written output.
+/// Writes a build beside the output folder and swaps it in only when every file is written,
+/// so a failed or killed build never leaves a half-written output.
 ///
 /// On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every instant the output path
 /// holds either the whole previous build or the whole new one.
+///
+/// With a cache (`PreviousOutput`), the build before the current one is kept as a *spare*
+/// tree in the cache folder (`.Output.cache/spare`). The next build brings the spare up to
+/// date in place — the output itself is never touched — writing only files whose inputs
+/// changed, linking files unchanged since the current output, and removing files gone; then
+/// it exchanges the spare with the output. A build that changed one page touches a few files
+/// instead of re-creating tens of thousands. Unchanged files are hard links shared by both
+/// trees, so the spare costs little space. While the spare is being updated a marker file says
+/// so: a build killed meanwhile leaves the marker, and the next build discards the spare and
+/// stages from scratch.
 public struct OutputWriter: Sendable {
     /// The output folder, e.g. `Output`.
     public let destination: String
@@ -17,19 +27,26 @@ public struct OutputWriter: Sendable {
         self.destination = path
     }
 
+    private var name: String { (destination as NSString).lastPathComponent }
+
     /// The staging folders of this output start with this prefix, in the same parent folder.
-    var stagingPrefix: String { "." + (destination as NSString).lastPathComponent + ".staging-" }
+    var stagingPrefix: String { "." + name + ".staging-" }
 
     var parent: String {
         let parent = (destination as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
     }
 
+    /// The cache folder beside the output: `.Output.cache` for `Output`.
+    var cacheFolder: String { parent.appendingPathComponent("." + name + ".cache") }
+    /// The build before the current output, updated in place into the next build.
+    var spare: String { cacheFolder.appendingPathComponent("spare") }
+    /// Present while the spare is being updated: the spare's contents are then unknown.
+    var updatingMarker: String { cacheFolder.appendingPathComponent("updating") }
+    /// The manifests of the output and the spare.
+    var manifestsFile: String { cacheFolder.appendingPathComponent("files") }
+
     /// Writes all files and swaps them in as the new output.
-    ///
-    /// A file made from the same inputs as the previous output's file at its path (by
-    /// `previous`, the manifest of that output) is hard-linked from it rather than written:
-    /// the previous output is never modified, and is removed after the swap.
     ///
     /// - Throws: `DiagnosticError` (`output-io`) when a path would leave the output folder, two
     ///   files share a path, or any file system call fails (full disk, no permission). The
@@ -38,8 +55,29 @@ public struct OutputWriter: Sendable {
         _ = try write(files, previous: nil)
     }
 
-    /// Writes and swaps in as `write(_:)` does, and returns the new output's manifest.
-    func write(_ files: [OutputFile], previous: OutputManifest?) throws(DiagnosticError) -> OutputManifest {
+    /// What the output and the spare hold, as far as the cache folder knows.
+    func previousOutput() -> PreviousOutput {
+        var current: OutputManifest?
+        var spareFiles: OutputManifest?
+        if let data = FileManager.default.contents(atPath: manifestsFile) {
+            var reader = ByteReader(data)
+            if let (readCurrent, readSpare) = try? reader.manifests() {
+                current = readCurrent
+                spareFiles = readSpare
+            }
+        }
+        // A build killed while writing leaves the marker: its spare may be half-updated and the
+        // output may hold files the manifest does not list. Single files are still checked one
+        // by one (inode, size, time), but neither tree is known to be complete.
+        let trusted = !FileManager.default.fileExists(atPath: updatingMarker)
+        return PreviousOutput(output: destination, current: current, spareFolder: spare,
+                              spare: trusted ? spareFiles : nil, trusted: trusted)
+    }
+
+    /// Writes and swaps in as `write(_:)` does. With `previous` (a cached build), unchanged
+    /// files are kept or linked, the spare tree is used and kept, and the manifests are saved
+    /// for the next build; without, every file is written and nothing is kept.
+    func write(_ files: [OutputFile], previous: PreviousOutput?) throws(DiagnosticError) -> OutputManifest {
         let fileManager = FileManager.default
         var paths: Set<String> = []
         for file in files {
@@ -50,7 +88,8 @@ public struct OutputWriter: Sendable {
         }
 
         var isDirectory: ObjCBool = false
-        if fileManager.fileExists(atPath: destination, isDirectory: &isDirectory), !isDirectory.boolValue {
+        let outputExists = fileManager.fileExists(atPath: destination, isDirectory: &isDirectory)
+        if outputExists, !isDirectory.boolValue {
             throw DiagnosticError(.outputIO, "output path '\(destination)' exists and is not a folder")
         }
         do {
@@ -60,6 +99,38 @@ public struct OutputWriter: Sendable {
         }
         removeAbandonedStaging()
 
+        guard let previous else {
+            // No cache: a clean build leaves none behind.
+            try? fileManager.removeItem(atPath: cacheFolder)
+            return try writeStaged(files, previous: nil, keepRetired: false)
+        }
+        try createCacheFolder()
+        let marker = open(updatingMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard marker >= 0 else { throw Self.failure("writing", updatingMarker, errno: errno) }
+        close(marker)
+        let manifest: OutputManifest
+        if outputExists, let spareFiles = previous.spare, fileManager.fileExists(atPath: spare) {
+            manifest = try updateSpare(files, paths: paths, previous: previous, spareFiles: spareFiles)
+        } else {
+            // No usable spare: stage from scratch, linking what the output already holds.
+            try? fileManager.removeItem(atPath: spare)
+            manifest = try writeStaged(files, previous: previous, keepRetired: previous.trusted)
+        }
+        unlink(updatingMarker)
+        return manifest
+    }
+
+    private func createCacheFolder() throws(DiagnosticError) {
+        guard mkdir(cacheFolder, 0o755) == 0 || errno == EEXIST else {
+            throw Self.failure("creating folder", cacheFolder, errno: errno)
+        }
+    }
+
+    /// The slow path: every file into a new staging folder, then the swap. With
+    /// `keepRetired`, the previous output becomes the spare instead of being removed.
+    private func writeStaged(_ files: [OutputFile], previous: PreviousOutput?,
+                             keepRetired: Bool) throws(DiagnosticError) -> OutputManifest {
+        let fileManager = FileManager.default
         let staging = parent.appendingPathComponent("\(stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
             try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false)
@@ -67,8 +138,24 @@ public struct OutputWriter: Sendable {
             throw Self.failure("creating folder", staging, error)
         }
         do throws(DiagnosticError) {
-            let manifest = try writeFiles(files, into: staging, previous: previous)
-            try swapIn(staging)
+            try createFolders(for: files, in: staging)
+            let destination = destination
+            let written = try Parallel.map(files) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
+                let target = staging.appendingPathComponent(file.path)
+                if let entry = previous?.current?.intactEntry(file.path, in: destination), entry.key == file.manifestKey,
+                   link(destination.appendingPathComponent(file.path), target) == 0 {
+                    return (file.path, entry)
+                }
+                return (file.path, try Self.make(file, at: target, previous: previous, shownAs: Self.display(destination, file.path)))
+            }
+            let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
+            let retired = try swapIn(staging)
+            if keepRetired, let retired, let current = previous?.current, rename(retired, spare) == 0 {
+                try saveManifests(current: manifest, spare: current)
+            } else {
+                if let retired { try? fileManager.removeItem(atPath: retired) }
+                if previous != nil { try saveManifests(current: manifest, spare: nil) }
+            }
             return manifest
         } catch {
             try? fileManager.removeItem(atPath: staging)
@@ -76,55 +163,133 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    private func writeFiles(_ files: [OutputFile], into staging: String,
-                            previous: OutputManifest?) throws(DiagnosticError) -> OutputManifest {
-        // Every folder once, parents before children (a parent sorts before its children).
-        var folders: Set<String> = []
-        func parent(_ path: Substring) -> Substring { path.lastIndex(of: "/").map { path[..<$0] } ?? "" }
-        for file in files {
-            var folder = parent(file.path[...])
-            while !folder.isEmpty, folders.insert(String(folder)).inserted {
-                folder = parent(folder)
-            }
+    /// The fast path: bring the spare (an older build) up to date in place, then exchange it
+    /// with the output. The output is not modified at any point.
+    private func updateSpare(_ files: [OutputFile], paths: Set<String>, previous: PreviousOutput,
+                             spareFiles: OutputManifest) throws(DiagnosticError) -> OutputManifest {
+        // Files of the spare's build that this build does not have.
+        for path in spareFiles.entries.keys where !paths.contains(path) {
+            let full = spare.appendingPathComponent(path)
+            guard unlink(full) == 0 || errno == ENOENT else { throw Self.failure("removing", full, errno: errno) }
+            removeEmptyFolders(above: path, in: spare)
         }
-        for folder in folders.sorted() {
-            guard mkdir(staging.appendingPathComponent(folder), 0o755) == 0 || errno == EEXIST else {
-                throw Self.failure("creating folder", displayPath(folder + "/x", folder: true), errno: errno)
-            }
-        }
+        let spare = spare
         let destination = destination
         let written = try Parallel.map(files) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
-            let target = staging.appendingPathComponent(file.path)
             let key = file.manifestKey
-            if let entry = previous?.intactEntry(file.path, in: destination), entry.key == key {
-                if link(destination.appendingPathComponent(file.path), target) == 0 { return (file.path, entry) }
-                // No hard links here (another file system, FAT): copy the previous file.
-                if file.keepsPrevious, let data = FileManager.default.contents(atPath: destination.appendingPathComponent(file.path)) {
-                    return (file.path, OutputManifest.identity(try Self.writeAll(data, to: target, shownAs: Self.display(destination, file.path)), key: key))
-                }
+            if let entry = spareFiles.intactEntry(file.path, in: spare), entry.key == key { return (file.path, entry) }
+            let target = spare.appendingPathComponent(file.path)
+            // Never write into an existing file: it may be a link shared with the output.
+            let temporary = Self.temporaryName(for: target)
+            try Self.createFolders(of: file.path, in: spare)
+            var entry: OutputManifest.Entry
+            if let current = previous.current?.intactEntry(file.path, in: destination), current.key == key,
+               link(destination.appendingPathComponent(file.path), temporary) == 0 {
+                entry = current
+            } else {
+                entry = try Self.make(file, at: temporary, previous: previous, shownAs: Self.display(destination, file.path))
             }
-            guard !file.keepsPrevious else {
-                throw DiagnosticError(.outputIO, "\(Self.display(destination, file.path)) changed while the build was reusing it; build again")
+            guard rename(temporary, target) == 0 else {
+                let code = errno
+                unlink(temporary)
+                throw Self.failure("writing", Self.display(destination, file.path), errno: code)
             }
-            let status = try Self.writeAll(file.contents, to: target, shownAs: Self.display(destination, file.path))
-            return (file.path, OutputManifest.identity(status, key: key))
+            entry.key = key
+            return (file.path, entry)
         }
-        return OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
+        let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
+        guard erratum_exchange_paths(spare, destination) == 0 else {
+            // No atomic exchange here: the spare cannot be swapped in; stage as usual.
+            try? FileManager.default.removeItem(atPath: spare)
+            return try writeStaged(files, previous: previous, keepRetired: false)
+        }
+        try saveManifests(current: manifest, spare: previous.current)
+        return manifest
     }
 
-    /// Exchanges the staging folder with the output, then removes the old build.
-    private func swapIn(_ staging: String) throws(DiagnosticError) {
-        let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: destination) else {
+    /// Writes a file's bytes, or copies the previous output's file for one kept from it
+    /// where it could not be linked.
+    private static func make(_ file: OutputFile, at target: String, previous: PreviousOutput?,
+                             shownAs shown: String) throws(DiagnosticError) -> OutputManifest.Entry {
+        var contents = file.contents
+        if file.keepsPrevious {
+            guard let source = previous?.source(of: file.path, key: file.manifestKey),
+                  let data = FileManager.default.contents(atPath: source) else {
+                throw DiagnosticError(.outputIO, "\(shown) changed while the build was reusing it; build again")
+            }
+            contents = data
+        }
+        return OutputManifest.identity(try writeAll(contents, to: target, shownAs: shown), key: file.manifestKey)
+    }
+
+    private static func temporaryName(for target: String) -> String {
+        let folder = (target as NSString).deletingLastPathComponent
+        return folder.appendingPathComponent(".erratum-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Every folder the files need, once, parents before children.
+    private func createFolders(for files: [OutputFile], in root: String) throws(DiagnosticError) {
+        var folders: Set<String> = []
+        for file in files {
+            var folder = Self.parentPath(file.path[...])
+            while !folder.isEmpty, folders.insert(String(folder)).inserted {
+                folder = Self.parentPath(folder)
+            }
+        }
+        // A parent sorts before its children.
+        for folder in folders.sorted() {
+            guard mkdir(root.appendingPathComponent(folder), 0o755) == 0 || errno == EEXIST else {
+                throw Self.failure("creating folder", destination.appendingPathComponent(folder), errno: errno)
+            }
+        }
+    }
+
+    /// The folders above one file, created where missing.
+    private static func createFolders(of path: String, in root: String) throws(DiagnosticError) {
+        let folder = parentPath(path[...])
+        guard !folder.isEmpty else { return }
+        let full = root.appendingPathComponent(String(folder))
+        if mkdir(full, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw failure("creating folder", full, errno: errno) }
+        try createFolders(of: String(folder), in: root)
+        guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw failure("creating folder", full, errno: errno) }
+    }
+
+    /// Removes the folders above a removed file that are now empty.
+    private func removeEmptyFolders(above path: String, in root: String) {
+        var folder = Self.parentPath(path[...])
+        while !folder.isEmpty, rmdir(root.appendingPathComponent(String(folder))) == 0 {
+            folder = Self.parentPath(folder)
+        }
+    }
+
+    private static func parentPath(_ path: Substring) -> Substring {
+        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
+    }
+
+    private func saveManifests(current: OutputManifest, spare: OutputManifest?) throws(DiagnosticError) {
+        var writer = ByteWriter()
+        writer.write(current: current, spare: spare)
+        let temporary = manifestsFile + ".tmp-\(getpid())"
+        try Self.writeAll(writer.data, to: temporary, shownAs: temporary)
+        guard rename(temporary, manifestsFile) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Self.failure("writing", manifestsFile, errno: code)
+        }
+    }
+
+    /// Exchanges the staging folder with the output.
+    ///
+    /// - Returns: where the previous output now is, or nil when there was none.
+    private func swapIn(_ staging: String) throws(DiagnosticError) -> String? {
+        guard FileManager.default.fileExists(atPath: destination) else {
             guard rename(staging, destination) == 0 else {
                 throw Self.failure("moving the new build to", destination, errno: errno)
             }
-            return
+            return nil
         }
-        if erratum_exchange_paths(staging, destination) == 0 {
-            try? fileManager.removeItem(atPath: staging)
-            return
-        }
+        if erratum_exchange_paths(staging, destination) == 0 { return staging }
         let exchangeError = errno
         guard exchangeError == ENOSYS || exchangeError == EINVAL || exchangeError == ENOTSUP else {
             throw Self.failure("swapping the new build into", destination, errno: exchangeError)
@@ -139,7 +304,7 @@ public struct OutputWriter: Sendable {
             _ = rename(retired, destination)
             throw Self.failure("moving the new build to", destination, errno: code)
         }
-        try? fileManager.removeItem(atPath: retired)
+        return retired
     }
 
     /// Removes staging folders left by builds that were killed (their process is gone).

@@ -95,7 +95,7 @@ public struct Site: Sendable {
             key = hasher.finalize()
         }
         var pageFiles: [OutputFile]
-        if let key, let reuse, reuse.previous.intactEntry(path, in: reuse.output)?.key == key {
+        if let key, let reuse, reuse.previous.hasFile(path, key: key) {
             pageFiles = [.previous(path, key: key)]
         } else {
             if !page.hasHTML, let reuse {
@@ -238,10 +238,8 @@ struct SitePage: Sendable {
 
 /// What the site needs to keep pages of the previous output.
 struct PageReuse: Sendable {
-    /// The previous output's files.
-    var previous: OutputManifest
-    /// The output folder.
-    var output: String
+    /// The earlier builds' files.
+    var previous: PreviousOutput
     /// Renders a document whose render was recalled but whose HTML is needed.
     var render: @Sendable (Document) -> RenderedDocument
 }
