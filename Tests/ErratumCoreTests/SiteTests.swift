@@ -149,3 +149,20 @@ struct SiteHistoryTests {
         #expect(!french.contains("telle qu"))
     }
 }
+
+@Suite("Plain text and summaries")
+struct PlainTextTests {
+    @Test("tags go, the five escapes decode once, other entities stay")
+    func plainText() {
+        #expect(PlainText.of(html: "<code>a &lt;b&gt;</code> &amp;lt; &quot;x&quot; &#39;y&#39; &nbsp;") == "a <b> &lt; \"x\" 'y' &nbsp;")
+        #expect(PlainText.of(html: "Café <em>crème</em> &") == "Café crème &")
+    }
+
+    @Test("a summary is the first paragraph, found without reading the rest")
+    func summaryOfLongBody() {
+        let body = "{{HTTPSidebar}}\n\n# Title\n\nFirst *line*\nsecond line.\n\nNext paragraph.\n" + String(repeating: "more\n", count: 100_000)
+        #expect(Summary.firstParagraph(of: body) == "First line second line.")
+        #expect(Summary.firstParagraph(of: "\n\n") == nil)
+        #expect(Summary.firstParagraph(of: "Only line, no newline") == "Only line, no newline")
+    }
+}

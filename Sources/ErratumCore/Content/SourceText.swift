@@ -21,7 +21,8 @@ enum SourceText {
         guard var text = String(validating: bytes, as: UTF8.self) else {
             throw DiagnosticError(.sourceIO, "file is not valid UTF-8", at: firstInvalidByte(in: bytes, path: path))
         }
-        if text.contains("\r") {
+        // A byte scan: `String.contains` goes through Foundation's locale-aware search.
+        if bytes.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return text

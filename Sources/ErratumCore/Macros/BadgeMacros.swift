@@ -113,7 +113,13 @@ enum Summary {
     /// macros; a macro becomes `<code>` with its first argument (`Glossary`, plain text).
     static func firstParagraph(of body: String) -> String? {
         var lines: [Substring] = []
-        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Line by line from the top, stopping at the paragraph's end: bodies run to thousands
+        // of lines, and every landing page and search index asks for this.
+        var rest = body[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty {
                 if lines.isEmpty { continue } else { break }

@@ -232,16 +232,37 @@ public struct DocumentRenderer: Sendable {
 
 /// Text content of a small piece of HTML: tags dropped, the basic entities decoded.
 enum PlainText {
+    /// The text of some HTML: tags dropped, the five entities MDN's HTML escapes decoded.
     static func of(html: String) -> String {
-        var text = ""
+        var text: [UInt8] = []
+        text.reserveCapacity(html.utf8.count)
         var inTag = false
-        for character in html {
-            if character == "<" { inTag = true; continue }
-            if character == ">", inTag { inTag = false; continue }
-            if !inTag { text.append(character) }
+        for byte in html.utf8 {
+            if byte == UInt8(ascii: "<") { inTag = true; continue }
+            if byte == UInt8(ascii: ">"), inTag { inTag = false; continue }
+            if !inTag { text.append(byte) }
         }
-        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
+        guard text.contains(UInt8(ascii: "&")) else { return String(decoding: text, as: UTF8.self) }
+        // One pass: what an entity decodes to is never read again.
+        let entities: [(name: [UInt8], value: UInt8)] = [
+            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")),
+            (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&#39;".utf8), UInt8(ascii: "'")),
+            (Array("&amp;".utf8), UInt8(ascii: "&")),
+        ]
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(text.count)
+        var index = 0
+        scan: while index < text.count {
+            if text[index] == UInt8(ascii: "&") {
+                for entity in entities where text[index...].starts(with: entity.name) {
+                    decoded.append(entity.value)
+                    index += entity.name.count
+                    continue scan
+                }
+            }
+            decoded.append(text[index])
+            index += 1
+        }
+        return String(decoding: decoded, as: UTF8.self)
     }
 }

@@ -354,22 +354,37 @@ struct SitePageContext: Sendable, TemplateFields {
 /// (`../<sibling>/index.html`), so only the current page's item differs from page to page.
 /// Rendering each item once keeps a section of n pages at O(n) template work, not O(n²).
 struct SidebarCache {
-    private var items: [DocumentKey: [String]] = [:]
+    private struct Section {
+        /// Each sibling's item, not marked current.
+        var items: [String]
+        /// Each sibling's source path, to find the page among them.
+        var paths: [String: Int]
+        var length: Int
+    }
+
+    private var sections: [DocumentKey: Section] = [:]
 
     mutating func html(for document: Document, siblings: [Document], templates: TemplateLibrary) throws(DiagnosticError) -> String {
-        let section = DocumentKey(locale: document.locale, slug: Site.parentSlug(of: document.slug))
-        if items[section] == nil {
-            var rendered: [String] = []
-            for sibling in siblings {
-                rendered.append(try templates.render("site/sidebar-item.html", Self.link(sibling, current: false)))
+        let key = DocumentKey(locale: document.locale, slug: Site.parentSlug(of: document.slug))
+        if sections[key] == nil {
+            var items: [String] = []
+            var paths: [String: Int] = [:]
+            for (index, sibling) in siblings.enumerated() {
+                items.append(try templates.render("site/sidebar-item.html", Self.link(sibling, current: false)))
+                paths[sibling.path] = index
             }
-            items[section] = rendered
+            sections[key] = Section(items: items, paths: paths, length: items.reduce(0) { $0 + $1.utf8.count })
         }
+        guard let section = sections[key] else { return "" }
+        let current = section.paths[document.path]
         var result = ""
-        for (sibling, item) in zip(siblings, items[section] ?? []) {
-            result += sibling.id == document.id
-                ? try templates.render("site/sidebar-item.html", Self.link(sibling, current: true))
-                : item
+        result.reserveCapacity(section.length + 64)
+        for (index, item) in section.items.enumerated() {
+            if index == current {
+                result += try templates.render("site/sidebar-item.html", Self.link(siblings[index], current: true))
+            } else {
+                result += item
+            }
         }
         return result
     }
