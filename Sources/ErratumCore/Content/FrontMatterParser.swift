@@ -35,7 +35,7 @@ public struct FrontMatterParser: Sendable {
     /// Parses `text`, the whole file with `\n` line ends.
     ///
     /// - Throws: `DiagnosticError` with code `front-matter` when the front matter is missing,
-    ///   unclosed or not valid YAML, and `front-matter-type` when a value has the wrong type
+    ///   unclosed, not valid YAML or uses YAML anchors and aliases, and `front-matter-type` when a value has the wrong type
     ///   or `title`/`slug` is missing.
     public func parse(_ text: String) throws(DiagnosticError) -> Parsed {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -50,6 +50,10 @@ public struct FrontMatterParser: Sendable {
         lines.removeFirst(closing + 1)
         let body = lines.joined(separator: "\n")
 
+        if let anchor = YAMLAliases.first(in: yaml) {
+            throw DiagnosticError(.frontMatter, "front matter uses \(anchor.message)",
+                                  at: location(anchor.line + 2, anchor.column))
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
