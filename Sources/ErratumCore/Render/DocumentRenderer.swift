@@ -242,7 +242,7 @@ public struct DocumentRenderer: Sendable {
         result += bytes[..<first.lowerBound]
         var cursor = first.lowerBound
         while cursor < bytes.count {
-            guard bytes[cursor...].starts(with: open) else {
+            guard bytes[cursor] == open[0], bytes[cursor...].starts(with: open) else {
                 if isHTML { tag.read(bytes[cursor], next: cursor + 1 < bytes.count ? bytes[cursor + 1] : 0) }
                 result.append(bytes[cursor])
                 cursor += 1
