@@ -25,6 +25,16 @@ enum UnsafeHTML {
     /// Schemes a browser runs as script when it follows or loads the URL.
     static let scriptSchemes = ["javascript:", "vbscript:"]
 
+    /// Attributes whose value a browser follows or loads as a URL.
+    static let urlAttributes: Set<String> = [
+        "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite", "codebase",
+        "dynsrc", "lowsrc", "ping", "manifest", "longdesc", "usemap", "icon", "archive", "classid", "profile", "to", "from", "by",
+    ]
+
+    /// Attributes that list URLs among other things (`srcset`, SVG animation `values`, a
+    /// `meta` refresh's `content`): a script URL anywhere in them counts.
+    static let urlListAttributes: Set<String> = ["srcset", "values", "content"]
+
     /// Elements whose content a browser reads as text up to their end tag.
     private static let rawTextElements: Set<String> = ["style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]
 
@@ -82,8 +92,9 @@ enum UnsafeHTML {
             return "the 'srcdoc' attribute holds a page of its own that could run code; it is removed"
         }
         guard let value else { return nil }
+        let isURL = urlAttributes.contains(name), listsURLs = urlListAttributes.contains(name)
+        guard isURL || listsURLs else { return nil }
         let url = normalisedURL(value)
-        let listsURLs = ["values", "content", "srcset", "to", "from", "by"].contains(name)
         if let scheme = scriptSchemes.first(where: { url.hasPrefix($0) || (listsURLs && url.contains($0)) }) {
             return "the '\(name)' value '\(scheme)…' would run code when followed; the attribute is removed"
         }
@@ -194,11 +205,15 @@ enum UnsafeHTML {
                     cursor += 1
                 }
                 // Never closed here: a browser would read the following nodes as comment.
+                findings.append(Finding(message: "a comment is not closed with '-->' before its raw HTML ends; it is shown as text",
+                                        tag: "<!--", token: "<!--"))
                 escape(start..<start + 4)
                 index = start + 4
                 return
             }
             if matches("[cdata[", at: start + 2) {
+                findings.append(Finding(message: "a CDATA section ends in one place for HTML and another for SVG; it is shown as text",
+                                        tag: "<![CDATA[", token: "<![CDATA["))
                 escape(start..<start + 2)
                 index = start + 2
                 return
@@ -212,6 +227,8 @@ enum UnsafeHTML {
             var cursor = start + 2
             while cursor < limit, scalars[cursor] != ">" { cursor += 1 }
             if cursor < limit { return copy(start..<cursor + 1) }
+            findings.append(Finding(message: "a '\(text(start..<start + 2))' declaration is not closed with '>' before its raw HTML ends; it is shown as text",
+                                    tag: text(start..<start + 2), token: text(start..<start + 2)))
             escape(start..<start + 2)
             index = start + 2
         }
@@ -285,7 +302,7 @@ enum UnsafeHTML {
             }
             guard closed else {
                 // A tag cut off at the end of the node: a browser would read on into what follows.
-                findings.append(Finding(message: "a tag is not closed with '>' before the end of its HTML block; it is shown as text",
+                findings.append(Finding(message: "a tag is not closed with '>' before its raw HTML ends; it is shown as text",
                                         tag: text(start..<limit), token: text(start..<min(limit, nameStart + name.unicodeScalars.count))))
                 escape(start..<limit)
                 index = limit
