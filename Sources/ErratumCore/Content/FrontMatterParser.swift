@@ -169,17 +169,16 @@ extension FrontMatterParser {
         }
 
         /// A slug: the page's path below its locale's `docs/`, which becomes folders of the
-        /// output. A `..` or `.` segment, an empty one, a leading `/` or a control character
-        /// would put the page somewhere else (or nowhere), so each is refused at the value.
+        /// output. A `..` or `.` segment, an empty one or a control character would put the page
+        /// somewhere else (or nowhere), so each is refused at the value. Slashes at either end
+        /// are dropped, as before: `/Web/HTTP/` is `Web/HTTP`, still inside the locale.
         private func pagePath(_ node: Node, key: String) throws(DiagnosticError) -> String {
             let value = try string(node, key: key)
             let at = node.mark.map(parser.location(yamlMark:)) ?? parser.location(1, 1)
-            let segments = value.split(separator: "/", omittingEmptySubsequences: false)
-            let problem: String? = if value.hasPrefix("/") {
-                "is an absolute path"
-            } else if let bad = segments.first(where: { $0 == ".." || $0 == "." }) {
+            let segments = value.trimming(["/"]).split(separator: "/", omittingEmptySubsequences: false)
+            let problem: String? = if let bad = segments.first(where: { $0 == ".." || $0 == "." }) {
                 "has a '\(bad)' segment"
-            } else if segments.dropLast().contains(where: \.isEmpty) {
+            } else if segments.contains(where: \.isEmpty), !value.trimming(["/"]).isEmpty {
                 "has an empty segment ('//')"
             } else if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 "holds a control character"
