@@ -150,6 +150,16 @@ struct HostileInputTests {
         site.expectUntouched()
     }
 
+    @Test("an output folder named by one character is written beside itself, not a crash", arguments: [
+        ("o", ".", ".o.staging-"), ("a/o", "a", ".o.staging-"), ("/o", "/", ".o.staging-"), ("Output/", ".", ".Output.staging-"),
+    ])
+    func shortOutputPath(path: String, parent: String, staging: String) {
+        // Foundation's deletingLastPathComponent trapped on "o": `erratum build --output o` crashed.
+        let writer = OutputWriter(destination: path)
+        #expect(writer.parent == parent)
+        #expect(writer.stagingPrefix == staging)
+    }
+
     @Test("YAML anchors and aliases are refused at the first one, fast and in little memory", arguments: [
         ("values", "", 4, 4),
         ("alias key", "? *i\n: x\n", 4, 4),

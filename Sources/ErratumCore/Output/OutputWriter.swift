@@ -18,11 +18,13 @@ public struct OutputWriter: Sendable {
     }
 
     /// The staging folders of this output start with this prefix, in the same parent folder.
-    var stagingPrefix: String { "." + (destination as NSString).lastPathComponent + ".staging-" }
+    var stagingPrefix: String { "." + (destination.split(separator: "/").last.map(String.init) ?? destination) + ".staging-" }
 
+    /// Plain string work: Foundation's `deletingLastPathComponent` traps on a one-character
+    /// path, so `--output o` crashed.
     var parent: String {
-        let parent = (destination as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "." : parent
+        guard let slash = destination.lastIndex(of: "/") else { return "." }
+        return slash == destination.startIndex ? "/" : String(destination[..<slash])
     }
 
     /// Writes all files and swaps them in as the new output.
