@@ -3,15 +3,20 @@ import Testing
 @testable import ErratumCore
 
 /// Runs the `erratum` executable as a child process and measures it, for inputs built to
-/// exhaust memory or time: the child's own peak RSS (from `wait4`, so other children of the
-/// test runner do not count), and a watchdog that kills it past a time or memory limit so a
-/// regression fails the test instead of the shared machine.
+/// exhaust memory or time: the child's own peak RSS, and a watchdog that kills it past a time
+/// or memory limit so a regression fails the test instead of the shared machine.
+///
+/// The peak is the kernel's high-water mark of the child's memory (`VmHWM` in
+/// `/proc/<pid>/status`), read every 10 ms until it exits. `getrusage(RUSAGE_CHILDREN)` and
+/// `wait4` would not do: Linux carries a process's `ru_maxrss` across `exec`, and a spawned
+/// child starts out sharing the test runner's memory, so both report at least the runner's
+/// own peak (240 MiB when many suites run at once).
 struct ErratumRun {
     /// The exit status, or nil when the child was killed (by the watchdog or a signal).
     var status: Int32?
     /// Standard output and error, interleaved.
     var output: String
-    /// Peak resident set size in bytes.
+    /// Peak resident set size in bytes (the child's own, sampled every 10 ms).
     var peakRSS: Int
     /// Wall-clock seconds.
     var seconds: Double
@@ -62,16 +67,14 @@ struct ErratumRun {
 
         var killedBecause: String?
         var status: Int32 = 0
-        var usage = rusage()
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        var peak = 0
         while true {
-            let waited = wait4(pid, &status, WNOHANG, &usage)
+            let waited = waitpid(pid, &status, WNOHANG)
             if waited == pid { break }
             if waited < 0, errno != EINTR { break }
+            let (resident, highWater) = Self.memory(of: pid)
+            peak = max(peak, highWater, resident)
             if killedBecause == nil {
-                // statm's second field: resident pages.
-                let statm = (try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8)) ?? ""
-                let resident = (statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * pageSize
                 if resident > memoryLimit {
                     killedBecause = "resident memory \(resident >> 20) MiB passed \(memoryLimit >> 20) MiB"
                 } else if ContinuousClock.now - started > timeLimit {
@@ -79,15 +82,27 @@ struct ErratumRun {
                 }
                 if killedBecause != nil { kill(pid, SIGKILL) }
             }
-            usleep(20_000)
+            usleep(10_000)
         }
         let exited = (status & 0x7F) == 0
         return ErratumRun(
             status: exited ? (status >> 8) & 0xFF : nil,
             output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-            peakRSS: Int(usage.ru_maxrss) * 1024,
+            peakRSS: peak,
             seconds: (ContinuousClock.now - started).seconds,
             killedBecause: killedBecause)
+    }
+}
+
+extension ErratumRun {
+    /// `VmRSS` and `VmHWM` of a running process, in bytes (zero once it has exited).
+    static func memory(of pid: pid_t) -> (resident: Int, highWater: Int) {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func kilobytes(_ field: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return (kilobytes("VmRSS"), kilobytes("VmHWM"))
     }
 }
 
