@@ -35,8 +35,9 @@ public struct FrontMatterParser: Sendable {
     /// Parses `text`, the whole file with `\n` line ends.
     ///
     /// - Throws: `DiagnosticError` with code `front-matter` when the front matter is missing,
-    ///   unclosed or not valid YAML, and `front-matter-type` when a value has the wrong type
-    ///   or `title`/`slug` is missing.
+    ///   unclosed, not valid YAML or uses YAML anchors and aliases; `front-matter-type` when a
+    ///   value has the wrong type or `title`/`slug` is missing; `invalid-slug` when a slug would
+    ///   leave its locale's folder.
     public func parse(_ text: String) throws(DiagnosticError) -> Parsed {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
@@ -50,6 +51,10 @@ public struct FrontMatterParser: Sendable {
         lines.removeFirst(closing + 1)
         let body = lines.joined(separator: "\n")
 
+        if let anchor = YAMLAliases.first(in: yaml) {
+            throw DiagnosticError(.frontMatter, "front matter uses \(anchor.message)",
+                                  at: location(anchor.line + 2, anchor.column))
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -117,7 +122,7 @@ extension FrontMatterParser {
                 let key = keyNode.scalar?.string ?? ""
                 switch key {
                 case "title": title = try string(value, key: key)
-                case "slug": slug = try string(value, key: key)
+                case "slug": slug = try pagePath(value, key: key)
                 case "short-title": result.shortTitle = try string(value, key: key)
                 case "page-type": result.pageType = try string(value, key: key)
                 case "sidebar": result.sidebar = try string(value, key: key)
@@ -125,7 +130,7 @@ extension FrontMatterParser {
                 case "browser-compat": result.browserCompat = try strings(value, key: key)
                 case "status": result.status = try strings(value, key: key)
                 case "l10n": result.sourceCommit = try l10n(value)
-                case "original_slug": result.originalSlug = try string(value, key: key).trimming(["/"])
+                case "original_slug": result.originalSlug = try pagePath(value, key: key).trimming(["/"])
                 default:
                     if !FrontMatterParser.knownKeys.contains(key) {
                         warnings.append(Diagnostic(.warning, .unknownKey, unknownKeyMessage(key),
@@ -161,6 +166,29 @@ extension FrontMatterParser {
                 throw typeError(node, key: key, expected: "a string")
             }
             return scalar.string
+        }
+
+        /// A slug: the page's path below its locale's `docs/`, which becomes folders of the
+        /// output. A `..` or `.` segment, an empty one or a control character would put the page
+        /// somewhere else (or nowhere), so each is refused at the value. Slashes at either end
+        /// are dropped, as before: `/Web/HTTP/` is `Web/HTTP`, still inside the locale.
+        private func pagePath(_ node: Node, key: String) throws(DiagnosticError) -> String {
+            let value = try string(node, key: key)
+            let at = node.mark.map(parser.location(yamlMark:)) ?? parser.location(1, 1)
+            let segments = value.trimming(["/"]).split(separator: "/", omittingEmptySubsequences: false)
+            let problem: String? = if let bad = segments.first(where: { $0 == ".." || $0 == "." }) {
+                "has a '\(bad)' segment"
+            } else if segments.contains(where: \.isEmpty), !value.trimming(["/"]).isEmpty {
+                "has an empty segment ('//')"
+            } else if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                "holds a control character"
+            } else {
+                nil
+            }
+            guard let problem else { return value }
+            let shown = String(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+            throw DiagnosticError(.invalidSlug, "'\(key)' value '\(shown)' \(problem); a slug names a page below its "
+                                  + "locale's docs/, such as 'Web/HTTP/Reference/Status/404'", at: at)
         }
 
         private func strings(_ node: Node, key: String) throws(DiagnosticError) -> [String] {

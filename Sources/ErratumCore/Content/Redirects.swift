@@ -31,6 +31,13 @@ public struct Redirects: Sendable {
                                            at: location))
                 continue
             }
+            // The source names the stub written for it; '..' would name one outside the locale.
+            if let bad = fields[0].split(separator: "/").first(where: { $0 == ".." || $0 == "." }) {
+                problems.append(Diagnostic(.error, .redirects,
+                                           "redirect source '\(fields[0])' has a '\(bad)' segment; a source is a page's URL, such as /en-US/docs/Web/Old",
+                                           at: location))
+                continue
+            }
             table.add(from: String(fields[0]), to: String(fields[1]), at: location)
         }
         return (table, problems)

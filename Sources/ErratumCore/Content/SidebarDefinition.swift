@@ -45,6 +45,10 @@ public struct SidebarDefinition: Sendable, Hashable {
 
     /// Reads a sidebar file; malformed entries are reported at their line and left out.
     static func parse(_ text: String, name: String, path: String) -> (SidebarDefinition?, [Diagnostic]) {
+        if let anchor = YAMLAliases.first(in: text) {
+            return (nil, [Diagnostic(.error, .sidebar, "sidebar '\(name)' uses \(anchor.message)",
+                                     at: FileLocation(file: path, line: anchor.line + 1, column: anchor.column))])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

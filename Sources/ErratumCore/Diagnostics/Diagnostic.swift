@@ -58,6 +58,9 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let sourceIO = Self(rawValue: "source-io")
     /// Two documents claim the same locale and slug.
     public static let duplicateSlug = Self(rawValue: "duplicate-slug")
+    /// A slug (or `original_slug`) that is no path below the locale: with a `..`, `.` or empty
+    /// segment, or a control character. Such a page would land outside its folder.
+    public static let invalidSlug = Self(rawValue: "invalid-slug")
     /// A document's folder does not match its slug.
     public static let slugPath = Self(rawValue: "slug-path-mismatch")
     /// A line of `_redirects.txt` is malformed.

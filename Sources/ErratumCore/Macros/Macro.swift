@@ -165,6 +165,9 @@ public struct MacroRegistry: Sendable {
         }
     }
 
+    /// Every name a macro answers to, sorted (tests call each one).
+    var names: [String] { macros.keys.sorted() }
+
     /// The macro for a call, if known.
     public func macro(for call: MacroCall) -> (any Macro)? {
         macros[call.normalizedName]

@@ -27,6 +27,10 @@ struct SpecificationsMacro: Macro {
         let header = context.word("macros.specification", "Specification")
         let unknown = context.word("macros.unknown-specification", "Unknown specification")
         var rows = ""
+        // The URLs come from front matter: only web addresses become links.
+        if let bad = urls.first(where: { url in !["https://", "http://"].contains { url.lowercased().hasPrefix($0) } }) {
+            throw MacroError("Specifications: spec-urls entry '\(bad)' is not an http or https URL")
+        }
         for url in urls {
             let (base, hash) = Catalog.split(url)
             let title = SpecificationTitles.title(for: base) ?? unknown

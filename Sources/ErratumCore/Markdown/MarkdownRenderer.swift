@@ -52,6 +52,8 @@ public struct MarkdownRenderer: Sendable {
         public var headings: [Heading]
         /// Every link destination as written in the Markdown, in order.
         public var links: [String] = []
+        /// Raw HTML and link destinations that would have run code, and were made inert.
+        var unsafe: [UnsafeHTML.Finding] = []
     }
 
     /// Creates a renderer.
@@ -91,14 +93,20 @@ public struct MarkdownRenderer: Sendable {
         var lists: [OpaquePointer] = []
         var quotes: [OpaquePointer] = []
         var rawHTML: [OpaquePointer] = []
+        var unsafe: [UnsafeHTML.Finding] = []
         if let iterator = cmark_iter_new(root) {
             defer { cmark_iter_free(iterator) }
             while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
                 switch cmark_node_get_type(node) {
-                case CMARK_NODE_LINK: links.append(node)
+                case CMARK_NODE_LINK:
+                    // Made inert here, in document order, so warnings come in source order.
+                    if let finding = neutraliseScriptURL(node) { unsafe.append(finding) }
+                    links.append(node)
                 case CMARK_NODE_IMAGE:
-                    if let source = image(string(cmark_node_get_url(node))) {
+                    if let finding = neutraliseScriptURL(node) {
+                        unsafe.append(finding)
+                    } else if let source = image(string(cmark_node_get_url(node))) {
                         _ = source.withCString { cmark_node_set_url(node, $0) }
                     }
                 case CMARK_NODE_CODE_BLOCK: codeBlocks.append(node)
@@ -106,7 +114,13 @@ public struct MarkdownRenderer: Sendable {
                 case CMARK_NODE_PARAGRAPH where !tables.isEmpty: paragraphs.append(node)
                 case CMARK_NODE_LIST: lists.append(node)
                 case CMARK_NODE_BLOCK_QUOTE: quotes.append(node)
-                case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: rawHTML.append(node)
+                case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                    let original = string(cmark_node_get_literal(node))
+                    let (literal, findings) = UnsafeHTML.neutralise(original)
+                    let line = Int(cmark_node_get_start_line(node))
+                    unsafe += findings.map { var finding = $0; finding.line = line; return finding }
+                    if literal != original { _ = literal.withCString { cmark_node_set_literal(node, $0) } }
+                    rawHTML.append(node)
                 default: break
                 }
             }
@@ -131,7 +145,10 @@ public struct MarkdownRenderer: Sendable {
                   let index = Self.tableIndex(string(cmark_node_get_literal(child))), index < tables.count else { continue }
             let html = tables[index].html { cell in
                 var cellIDs = HeadingIDs()
-                return Self.unwrapParagraph(render(PipeTable.inlineSource(cell), ids: &cellIDs, link: link).html)
+                let rendered = render(PipeTable.inlineSource(cell), ids: &cellIDs, link: link)
+                // A cell's lines count from its own start; the table's paragraph is the hint.
+                unsafe += rendered.unsafe.map { var finding = $0; finding.line = Int(cmark_node_get_start_line(node)); return finding }
+                return Self.unwrapParagraph(rendered.html)
             }
             replace(node, withBlockHTML: TableContainer.open + html + TableContainer.close)
         }
@@ -169,7 +186,18 @@ public struct MarkdownRenderer: Sendable {
 
         guard let rendered = cmark_render_html(root, options) else { return Output(html: "", headings: headings) }
         defer { free(rendered) }
-        return Output(html: String(cString: rendered), headings: headings, links: destinations)
+        return Output(html: String(cString: rendered), headings: headings, links: destinations, unsafe: unsafe)
+    }
+
+    /// Empties a link's or image's destination when following or loading it would run script
+    /// (`[x](javascript:…)`); cmark's own safe mode does the same.
+    private func neutraliseScriptURL(_ node: OpaquePointer) -> UnsafeHTML.Finding? {
+        let url = string(cmark_node_get_url(node))
+        guard let scheme = UnsafeHTML.scriptSchemes.first(where: UnsafeHTML.normalisedURL(url).hasPrefix) else { return nil }
+        _ = "".withCString { cmark_node_set_url(node, $0) }
+        let what = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? "image source" : "link destination"
+        return UnsafeHTML.Finding(message: "the \(what) '\(scheme)…' would run code when followed; it is left empty",
+                                  tag: url, token: url, line: Int(cmark_node_get_start_line(node)))
     }
 
     // MARK: Tables

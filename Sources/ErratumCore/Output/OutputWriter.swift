@@ -27,14 +27,16 @@ public struct OutputWriter: Sendable {
         self.destination = path
     }
 
-    private var name: String { (destination as NSString).lastPathComponent }
+    private var name: String { destination.split(separator: "/").last.map(String.init) ?? destination }
 
     /// The staging folders of this output start with this prefix, in the same parent folder.
     var stagingPrefix: String { "." + name + ".staging-" }
 
+    /// Plain string work: Foundation's `deletingLastPathComponent` traps on a one-character
+    /// path, so `--output o` crashed.
     var parent: String {
-        let parent = (destination as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "." : parent
+        guard let slash = destination.lastIndex(of: "/") else { return "." }
+        return slash == destination.startIndex ? "/" : String(destination[..<slash])
     }
 
     /// The cache folder beside the output: `.Output.cache` for `Output`.
@@ -223,7 +225,7 @@ public struct OutputWriter: Sendable {
     }
 
     private static func temporaryName(for target: String) -> String {
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = String(parentPath(target[...]))
         return folder.appendingPathComponent(".erratum-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 
@@ -323,7 +325,7 @@ public struct OutputWriter: Sendable {
 
     private func displayPath(_ relative: String, folder: Bool = false) -> String {
         let path = destination.appendingPathComponent(relative)
-        return folder ? (path as NSString).deletingLastPathComponent : path
+        return folder ? String(Self.parentPath(path[...])) : path
     }
 
     /// Rejects paths that could leave the output folder.

@@ -105,7 +105,7 @@ public struct DocumentRenderer: Sendable {
         let rendered = MarkdownRenderer().render(
             markdown,
             plainText: { Self.idText($0, outputs: outputs) },
-            expand: { Self.substitute(in: $0) { outputs[$0].html } },
+            expand: { Self.substitute(in: $0, blocks: []) { index, _ in outputs[index].html } },
             ids: &ids,
             labels: CalloutLabels(
                 note: strings.text("callouts.note", locale: document.locale) ?? CalloutLabels.english.note,
@@ -117,6 +117,7 @@ public struct DocumentRenderer: Sendable {
                 return resolved
             }
         )
+        diagnostics += Self.unsafeHTMLDiagnostics(rendered.unsafe, in: document)
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
         return RenderedDocument(document: document, html: html, headings: rendered.headings, sidebar: sidebar,
                                 diagnostics: diagnostics, links: rendered.links, assets: assets)
@@ -173,9 +174,50 @@ public struct DocumentRenderer: Sendable {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// Replaces placeholders with `replacement(index)`.
+    /// Replaces placeholders in plain text with `replacement(index)`.
     static func substitute(in text: String, _ replacement: (Int) -> String) -> String {
-        substitute(in: text, blocks: []) { index, _ in replacement(index) }
+        substitute(in: text, blocks: [], isHTML: false) { index, _ in replacement(index) }
+    }
+
+    /// Warnings for the raw HTML and link destinations the renderer made inert, each at the
+    /// place in the source it came from: the tag as written, else the token alone. A tag that
+    /// occurs several times takes its occurrences in order.
+    static func unsafeHTMLDiagnostics(_ findings: [UnsafeHTML.Finding], in document: Document) -> [Diagnostic] {
+        guard !findings.isEmpty else { return [] }
+        func folded(_ scalars: some Sequence<Unicode.Scalar>) -> [Unicode.Scalar] {
+            scalars.map { (0x41...0x5A).contains($0.value) ? Unicode.Scalar(UInt8($0.value) + 32) : $0 }
+        }
+        let body = Array(document.body.unicodeScalars)
+        let lowered = folded(body)
+        var taken: [String: Int] = [:]
+        func find(_ needle: String, from start: Int) -> Int? {
+            let target = folded(needle.unicodeScalars)
+            guard !target.isEmpty, target.count <= body.count else { return nil }
+            var index = start
+            while index + target.count <= lowered.count {
+                if lowered[index] == target[0], lowered[index..<index + target.count].elementsEqual(target) { return index }
+                index += 1
+            }
+            return nil
+        }
+        let lineStarts = [0] + body.indices.filter { body[$0] == "\n" }.map { $0 + 1 }
+        return findings.map { finding in
+            var offset: Int?
+            let key = finding.tag + "\u{0}" + finding.token
+            let lineStart = finding.line > 0 && finding.line <= lineStarts.count ? lineStarts[finding.line - 1] : 0
+            if let tagStart = find(finding.tag, from: max(taken[key] ?? 0, lineStart)) {
+                taken[key] = tagStart + 1
+                let within = folded(finding.tag.unicodeScalars)
+                let token = folded(finding.token.unicodeScalars)
+                let relative = (0...max(0, within.count - token.count)).first { within[$0...].starts(with: token) } ?? 0
+                offset = tagStart + relative
+            } else {
+                offset = find(finding.token, from: lineStart)
+            }
+            let line = offset.map { offset in lineStarts.partitioningIndex(where: { $0 > offset }) - 1 } ?? 0
+            let column = offset.map { $0 - lineStarts[line] + 1 } ?? 1
+            return Diagnostic(.warning, .unsafeHTML, finding.message, at: document.location(bodyLine: line, column: column))
+        }
     }
 
     /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
@@ -184,19 +226,32 @@ public struct DocumentRenderer: Sendable {
         substitute(in: html, blocks: outputs.map(\.isBlock)) { index, _ in outputs[index].html }
     }
 
+    /// What a macro is inside a tag (`![{{Glossary("x")}}](a.png)` puts it in `alt="…"`): its
+    /// text, escaped for an attribute. Its HTML there would close the attribute it stands in.
+    static func attributeText(_ html: String) -> String {
+        HTMLText.escapeAttribute(PlainText.of(html: html)).replacingOccurrences(of: "'", with: "&#39;")
+    }
+
     /// One pass over the UTF-8 bytes: each placeholder is replaced; where `blocks[index]` is
-    /// true and the placeholder fills a whole `<p>…</p>\n`, the paragraph goes with it.
-    private static func substitute(in text: String, blocks: [Bool], _ replacement: (Int, Bool) -> String) -> String {
+    /// true and the placeholder fills a whole `<p>…</p>\n`, the paragraph goes with it. In HTML,
+    /// a placeholder inside a tag (an attribute value) is replaced by its text, escaped.
+    private static func substitute(in text: String, blocks: [Bool], isHTML: Bool = true,
+                                   _ replacement: (Int, Bool) -> String) -> String {
         let open = Array(String(placeholderOpen).utf8), close = Array(String(placeholderClose).utf8)
         let paragraphOpen = Array("<p>".utf8), paragraphClose = Array("</p>\n".utf8)
         var bytes = Array(text.utf8)
         guard let first = bytes.firstRange(of: open) else { return text }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + 1024)
+        var tag = TagState()
+        if isHTML {
+            for index in 0..<first.lowerBound { tag.read(bytes[index], next: bytes[index + 1]) }
+        }
         result += bytes[..<first.lowerBound]
         var cursor = first.lowerBound
         while cursor < bytes.count {
-            guard bytes[cursor...].starts(with: open) else {
+            guard bytes[cursor] == open[0], bytes[cursor...].starts(with: open) else {
+                if isHTML { tag.read(bytes[cursor], next: cursor + 1 < bytes.count ? bytes[cursor + 1] : 0) }
                 result.append(bytes[cursor])
                 cursor += 1
                 continue
@@ -213,6 +268,11 @@ public struct DocumentRenderer: Sendable {
                 continue
             }
             let after = digitsEnd + close.count
+            if tag.isInside {
+                result += Array(attributeText(replacement(number, false)).utf8)
+                cursor = after
+                continue
+            }
             let isBlock = number < blocks.count && blocks[number]
             if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
                bytes[after...].starts(with: paragraphClose) {
@@ -227,6 +287,39 @@ public struct DocumentRenderer: Sendable {
         }
         bytes = result
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Array where Element: Comparable {
+    /// The first index whose element satisfies `belongs`, for a predicate false then true.
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
+
+/// Whether a byte of HTML is inside a tag (between `<name` and its `>`, quotes respected).
+/// The raw HTML that reaches here has been through `UnsafeHTML`, which drops the attributes
+/// whose quotes a browser would read differently, so this simple reading agrees with one.
+private struct TagState {
+    private(set) var isInside = false
+    private var quote: UInt8 = 0
+
+    mutating func read(_ byte: UInt8, next: UInt8 = 0) {
+        if !isInside {
+            let isLetter = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next | 0x20)
+            if byte == UInt8(ascii: "<"), isLetter || next == UInt8(ascii: "/") { isInside = true }
+        } else if quote != 0 {
+            if byte == quote { quote = 0 }
+        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+            quote = byte
+        } else if byte == UInt8(ascii: ">") {
+            isInside = false
+        }
     }
 }
 

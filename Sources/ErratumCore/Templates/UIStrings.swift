@@ -32,6 +32,10 @@ public struct UIStrings: Sendable {
     public init(language: String, path: String, yaml: String) throws(DiagnosticError) {
         self.language = language
         self.path = path
+        if let anchor = YAMLAliases.first(in: yaml) {
+            throw DiagnosticError(.strings, "strings file uses \(anchor.message)",
+                                  at: FileLocation(file: path, line: anchor.line + 1, column: anchor.column))
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
