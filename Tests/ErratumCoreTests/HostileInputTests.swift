@@ -56,7 +56,7 @@ struct HostileInputTests {
         /// The previous output is byte for byte as it was, and nothing else appeared in the root.
         func expectUntouched(sourceLocation: SourceLocation = #_sourceLocation) {
             #expect(TestSupport.snapshot(output) == before, "the previous output changed", sourceLocation: sourceLocation)
-            #expect((try? FileManager.default.contentsOfDirectory(atPath: root).sorted()) == ["Output", "content"],
+            #expect((try? TestSupport.entries(root).sorted()) == ["Output", "content"],
                     sourceLocation: sourceLocation)
         }
     }

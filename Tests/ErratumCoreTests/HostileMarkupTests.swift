@@ -49,7 +49,7 @@ struct HostileMarkupTests {
         #expect(html.contains("<div title='kept'>"))
         #expect(html.contains("&lt;script&gt;code samples are text&lt;/script&gt;"))
         #expect(html.contains("Prose may say JavaScript: the language"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["Output"])
+        #expect(try TestSupport.entries(folder) == ["Output"])
     }
 
     @Test("--strict turns the warnings into a failed build that leaves the output alone")
@@ -60,7 +60,7 @@ struct HostileMarkupTests {
             "build", "--content", Self.fixture, "--templates", TestSupport.templatesRoot, "--output", folder + "/Output", "--strict", "--quiet",
         ])
         #expect { try command.run() } throws: { ErratumCommand.exitCode(for: $0).rawValue == 1 }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        #expect(try TestSupport.entries(folder).isEmpty)
     }
 
     @Test("erratum check reports each construct as an error at the same place")

@@ -26,6 +26,12 @@ enum TestSupport {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The names in a folder, but the build cache beside an output folder (`.Output.cache`),
+    /// which a successful build leaves on purpose.
+    static func entries(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".cache") || !$0.hasPrefix(".") }
+    }
+
     /// Writes files (relative path → text) under a folder.
     static func write(_ files: [String: String], under root: String) throws {
         for (relative, text) in files {
