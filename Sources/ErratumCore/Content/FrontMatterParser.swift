@@ -39,17 +39,35 @@ public struct FrontMatterParser: Sendable {
     ///   value has the wrong type or `title`/`slug` is missing; `invalid-slug` when a slug would
     ///   leave its locale's folder.
     public func parse(_ text: String) throws(DiagnosticError) -> Parsed {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
+        // Line by line up to the closing '---' only: the body is taken whole, not split and
+        // joined again (bodies run to megabytes).
+        var rest = text[...]
+        func nextLine() -> Substring? {
+            guard !rest.isEmpty || rest.startIndex != text.endIndex else { return nil }
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end == rest.endIndex ? text[text.endIndex...] : rest[rest.index(after: end)...]
+            return line
+        }
+        guard let first = nextLine(), first.trimmingTrailingSpaces == "---" else {
             throw DiagnosticError(.frontMatter, "document does not start with front matter ('---' on the first line)",
                                   at: location(1, 1))
         }
-        guard let closing = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingSpaces == "---" }) else {
+        var yamlLines: [Substring] = []
+        var closed = false
+        while let line = nextLine() {
+            if line.trimmingTrailingSpaces == "---" {
+                closed = true
+                break
+            }
+            yamlLines.append(line)
+        }
+        guard closed else {
             throw DiagnosticError(.frontMatter, "front matter is not closed by '---'", at: location(1, 1))
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
-        lines.removeFirst(closing + 1)
-        let body = lines.joined(separator: "\n")
+        let closing = yamlLines.count + 1
+        let yaml = yamlLines.joined(separator: "\n")
+        let body = String(rest)
 
         if let anchor = YAMLAliases.first(in: yaml) {
             throw DiagnosticError(.frontMatter, "front matter uses \(anchor.message)",
