@@ -73,6 +73,8 @@ public struct BuildCommand: ParsableCommand {
             strict: strict
         )
         options.cache = !noCache
+        let stop = SignalStop()
+        options.cancellation = stop.cancellation
         let meter = ProgressMeter(isTerminal: !quiet && isatty(STDERR_FILENO) == 1)
         options.progress = { meter.update(rendered: $0, of: $1) }
         let report: BuildReport
@@ -80,6 +82,12 @@ public struct BuildCommand: ParsableCommand {
         do {
             report = try Builder(options: options).build()
         } catch {
+            if let signal = stop.received {
+                meter.finish()
+                DiagnosticPrinter.printLine("erratum: build stopped by \(SignalStop.name(of: signal)); \(outputPath) left as it was",
+                                            toStandardError: true)
+                throw ExitCode(128 + signal)
+            }
             DiagnosticPrinter.print(error.diagnostics)
             let errors = error.diagnostics.filter { $0.severity == .error }.count
             let warnings = error.diagnostics.count - errors
@@ -111,6 +119,53 @@ public struct BuildCommand: ParsableCommand {
             }
         }
         return codes.sorted()
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a clean stop: the build stops at the next document or file,
+/// removes what it staged and leaves the output as it was. A second signal ends the process
+/// at once, which is safe too: the output is only ever swapped, never written in place.
+final class SignalStop {
+    private final class Received: Sendable {
+        let number = Mutex<Int32?>(nil)
+    }
+
+    let cancellation = BuildCancellation()
+    private let signal = Received()
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32] = [SIGINT, SIGTERM]) {
+        let cancellation = cancellation
+        let signal = signal
+        sources = signals.map { number in
+            Glibc.signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let first = signal.number.withLock { received in
+                    defer { received = received ?? number }
+                    return received == nil
+                }
+                guard first else { _exit(128 + number) }
+                cancellation.cancel("build stopped by \(SignalStop.name(of: number))")
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+    }
+
+    /// The signal that stopped the build, if one did.
+    var received: Int32? { signal.number.withLock { $0 } }
+
+    static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
     }
 }
 

@@ -25,6 +25,8 @@ public struct BuildOptions: Sendable {
     /// Whether the build reads and writes its cache beside the output folder, to render only
     /// what changed since the previous build (see `BuildCache`).
     public var cache = true
+    /// Stops the build early when cancelled (the command line cancels on SIGINT and SIGTERM).
+    public var cancellation: BuildCancellation?
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 

@@ -34,42 +34,43 @@ public struct Builder: Sendable {
         let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots).load()
         diagnostics += loadDiagnostics
         try failIfErrors()
-        phases.end("load")
+        try phases.end("load", cancellation: options.cancellation)
 
         let catalog = Catalog(content)
         let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
         let environment = environmentDigest(templates: options.templatesRoot, l10n: catalog.l10n)
         let cachePath = BuildCache.path(forOutput: options.outputPath)
         let previous = options.cache ? BuildCache.read(from: cachePath, environment: environment) : nil
-        phases.end("catalog")
-        let renders = Self.render(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                  progress: options.progress)
+        try phases.end("catalog", cancellation: options.cancellation)
+        let renders = try Self.render(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
+                                      progress: options.progress, cancellation: options.cancellation)
         diagnostics += renders.flatMap(\.page.rendered.diagnostics)
         try failIfErrors()
-        phases.end("render")
+        try phases.end("render", cancellation: options.cancellation)
 
         let settings = try errorPageSettings(strings: strings)
         let errorsRoot = options.errorsRoot ?? Self.absolute(options.outputPath.appendingPathComponent("errors"))
         var files: [OutputFile] = []
         do throws(DiagnosticError) {
             let finishedHistory = history.finish()
-            phases.end("history")
+            try phases.end("history", cancellation: options.cancellation)
             let writer = OutputWriter(destination: options.outputPath)
             let previousOutput = options.cache ? writer.previousOutput() : nil
             let reuse = previousOutput.map { PageReuse(previous: $0, render: { renderer.render($0) }) }
-            files += try Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
-                              sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
-                .files(pages: renders.map(\.page), templates: templates, reuse: reuse)
-            phases.end("site")
+            var site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
+                            sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
+            site.cancellation = options.cancellation
+            files += try site.files(pages: renders.map(\.page), templates: templates, reuse: reuse)
+            try phases.end("site", cancellation: options.cancellation)
             let errorBodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
             files += errorBodies
             let configs = try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             files += configs
-            phases.end("errors")
+            try phases.end("errors", cancellation: options.cancellation)
             files += try CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
                 .files(templates: templates)
-            phases.end("coverage")
-            _ = try writer.write(files, previous: previousOutput)
+            try phases.end("coverage", cancellation: options.cancellation)
+            _ = try writer.write(files, previous: previousOutput, cancellation: options.cancellation)
             phases.end("write")
             if options.cache {
                 var cache = BuildCache(environment: environment)
@@ -106,7 +107,8 @@ public struct Builder: Sendable {
     /// Renders every document on all cores, or recalls its render from `previous`; the pages
     /// come back in the documents' order.
     static func render(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
-                       progress: (@Sendable (Int, Int) -> Void)? = nil) -> [RenderOutcome] {
+                       progress: (@Sendable (Int, Int) -> Void)? = nil,
+                       cancellation: BuildCancellation? = nil) throws(DiagnosticError) -> [RenderOutcome] {
         let catalog = renderer.catalog
         // A page's key covers the environment too: a template edit changes every page.
         @Sendable func pageKey(_ record: BuildCache.RenderRecord) -> Digest {
@@ -115,8 +117,8 @@ public struct Builder: Sendable {
             hasher.combine(record.key)
             return hasher.finalize()
         }
-        // Rendering does not throw: its problems are diagnostics on the page.
-        let outcomes = try? Parallel.map(documents, progress: progress) { document throws(DiagnosticError) -> RenderOutcome in
+        // Rendering throws only when the build is cancelled: its problems are diagnostics on the page.
+        return try Parallel.map(documents, progress: progress, cancellation: cancellation) { document throws(DiagnosticError) -> RenderOutcome in
             let source = document.contentDigest
             if let record = previous?.renders[document.path], record.source == source,
                catalog.answers(to: record.dependencies) == record.answers {
@@ -132,7 +134,6 @@ public struct Builder: Sendable {
                 sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
             return RenderOutcome(page: SitePage(rendered: rendered, renderKey: pageKey(record), hasHTML: true), record: record)
         }
-        return outcomes ?? []
     }
 
     /// The fingerprint of what every page depends on besides its document and the catalog's
@@ -208,6 +209,13 @@ public struct Builder: Sendable {
 struct PhaseClock {
     private var last = ContinuousClock.now
     private(set) var phases: [BuildReport.Phase] = []
+
+    /// Ends the phase that began where the previous one ended, and stops the build there if
+    /// it was cancelled meanwhile.
+    mutating func end(_ name: String, cancellation: BuildCancellation?) throws(DiagnosticError) {
+        end(name)
+        try cancellation?.check()
+    }
 
     /// Ends the phase that began where the previous one ended.
     mutating func end(_ name: String) {

@@ -7,7 +7,7 @@ enum Parallel {
     /// `items.map(transform)`, in chunks on all cores; the first error thrown (by position)
     /// is rethrown once every chunk has finished.
     static func map<Item: Sendable, Result: Sendable>(
-        _ items: [Item], progress: (@Sendable (Int, Int) -> Void)? = nil,
+        _ items: [Item], progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: BuildCancellation? = nil,
         _ transform: @Sendable (Item) throws(DiagnosticError) -> Result
     ) throws(DiagnosticError) -> [Result] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -20,7 +20,10 @@ enum Parallel {
             do throws(DiagnosticError) {
                 var results: [Result] = []
                 results.reserveCapacity(chunks[index].count)
-                for position in chunks[index] { results.append(try transform(items[position])) }
+                for position in chunks[index] {
+                    try cancellation?.check()
+                    results.append(try transform(items[position]))
+                }
                 outcome = .success(results)
             } catch {
                 outcome = .failure(error)

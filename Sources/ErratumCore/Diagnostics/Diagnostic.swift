@@ -89,6 +89,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let outputIO = Self(rawValue: "output-io")
     /// A command-line setting that cannot work.
     public static let usage = Self(rawValue: "usage")
+    /// The build was stopped by a signal (SIGINT, SIGTERM) before it finished.
+    public static let interrupted = Self(rawValue: "interrupted")
     /// A translation's `l10n.sourceCommit` that is no commit of the en-US history (a typo, a
     /// commit of another repository, or a shallow clone).
     public static let sourceCommitNotInHistory = Self(rawValue: "source-commit-not-in-history")

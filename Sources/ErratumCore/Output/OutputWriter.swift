@@ -1,5 +1,6 @@
 import CErratumSystem
 import Foundation
+import Synchronization
 
 /// Writes a build beside the output folder and swaps it in only when every file is written,
 /// so a failed or killed build never leaves a half-written output.
@@ -79,7 +80,8 @@ public struct OutputWriter: Sendable {
     /// Writes and swaps in as `write(_:)` does. With `previous` (a cached build), unchanged
     /// files are kept or linked, the spare tree is used and kept, and the manifests are saved
     /// for the next build; without, every file is written and nothing is kept.
-    func write(_ files: [OutputFile], previous: PreviousOutput?) throws(DiagnosticError) -> OutputManifest {
+    func write(_ files: [OutputFile], previous: PreviousOutput?,
+               cancellation: BuildCancellation? = nil) throws(DiagnosticError) -> OutputManifest {
         let fileManager = FileManager.default
         var paths: Set<String> = []
         for file in files {
@@ -104,7 +106,7 @@ public struct OutputWriter: Sendable {
         guard let previous else {
             // No cache: a clean build leaves none behind.
             try? fileManager.removeItem(atPath: cacheFolder)
-            return try writeStaged(files, previous: nil, keepRetired: false)
+            return try writeStaged(files, previous: nil, keepRetired: false, cancellation: cancellation)
         }
         try createCacheFolder()
         let marker = open(updatingMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -112,11 +114,11 @@ public struct OutputWriter: Sendable {
         close(marker)
         let manifest: OutputManifest
         if outputExists, let spareFiles = previous.spare, fileManager.fileExists(atPath: spare) {
-            manifest = try updateSpare(files, paths: paths, previous: previous, spareFiles: spareFiles)
+            manifest = try updateSpare(files, paths: paths, previous: previous, spareFiles: spareFiles, cancellation: cancellation)
         } else {
             // No usable spare: stage from scratch, linking what the output already holds.
             try? fileManager.removeItem(atPath: spare)
-            manifest = try writeStaged(files, previous: previous, keepRetired: previous.trusted)
+            manifest = try writeStaged(files, previous: previous, keepRetired: previous.trusted, cancellation: cancellation)
         }
         unlink(updatingMarker)
         return manifest
@@ -130,8 +132,8 @@ public struct OutputWriter: Sendable {
 
     /// The slow path: every file into a new staging folder, then the swap. With
     /// `keepRetired`, the previous output becomes the spare instead of being removed.
-    private func writeStaged(_ files: [OutputFile], previous: PreviousOutput?,
-                             keepRetired: Bool) throws(DiagnosticError) -> OutputManifest {
+    private func writeStaged(_ files: [OutputFile], previous: PreviousOutput?, keepRetired: Bool,
+                             cancellation: BuildCancellation?) throws(DiagnosticError) -> OutputManifest {
         let fileManager = FileManager.default
         let staging = parent.appendingPathComponent("\(stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
@@ -142,7 +144,7 @@ public struct OutputWriter: Sendable {
         do throws(DiagnosticError) {
             try createFolders(for: files, in: staging)
             let destination = destination
-            let written = try Parallel.map(files) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
+            let written = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
                 let target = staging.appendingPathComponent(file.path)
                 if let entry = previous?.current?.intactEntry(file.path, in: destination), entry.key == file.manifestKey,
                    link(destination.appendingPathComponent(file.path), target) == 0 {
@@ -151,6 +153,7 @@ public struct OutputWriter: Sendable {
                 return (file.path, try Self.make(file, at: target, previous: previous, shownAs: Self.display(destination, file.path)))
             }
             let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
+            try cancellation?.check()
             let retired = try swapIn(staging)
             if keepRetired, let retired, let current = previous?.current, rename(retired, spare) == 0 {
                 try saveManifests(current: manifest, spare: current)
@@ -168,7 +171,7 @@ public struct OutputWriter: Sendable {
     /// The fast path: bring the spare (an older build) up to date in place, then exchange it
     /// with the output. The output is not modified at any point.
     private func updateSpare(_ files: [OutputFile], paths: Set<String>, previous: PreviousOutput,
-                             spareFiles: OutputManifest) throws(DiagnosticError) -> OutputManifest {
+                             spareFiles: OutputManifest, cancellation: BuildCancellation?) throws(DiagnosticError) -> OutputManifest {
         // Files of the spare's build that this build does not have.
         for path in spareFiles.entries.keys where !paths.contains(path) {
             let full = spare.appendingPathComponent(path)
@@ -177,7 +180,7 @@ public struct OutputWriter: Sendable {
         }
         let spare = spare
         let destination = destination
-        let written = try Parallel.map(files) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
+        let written = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
             let key = file.manifestKey
             if let entry = spareFiles.intactEntry(file.path, in: spare), entry.key == key { return (file.path, entry) }
             let target = spare.appendingPathComponent(file.path)
@@ -200,10 +203,11 @@ public struct OutputWriter: Sendable {
             return (file.path, entry)
         }
         let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
+        try cancellation?.check()
         guard erratum_exchange_paths(spare, destination) == 0 else {
             // No atomic exchange here: the spare cannot be swapped in; stage as usual.
             try? FileManager.default.removeItem(atPath: spare)
-            return try writeStaged(files, previous: previous, keepRetired: false)
+            return try writeStaged(files, previous: previous, keepRetired: false, cancellation: cancellation)
         }
         try saveManifests(current: manifest, spare: previous.current)
         return manifest
@@ -342,6 +346,7 @@ public struct OutputWriter: Sendable {
     /// - Returns: the file's status once written (its inode, size and modification time).
     @discardableResult
     static func writeAll(_ data: Data, to path: String, shownAs shown: String) throws(DiagnosticError) -> stat {
+        if let budget = DiskFault.budget, !budget.take(data.count) { throw failure("writing", shown, errno: ENOSPC) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("writing", shown, errno: errno) }
         var failedErrno: Int32?
@@ -373,5 +378,26 @@ public struct OutputWriter: Sendable {
             return failure(action, path, errno: Int32(posix.code))
         }
         return DiagnosticError(.outputIO, "\(error.localizedDescription) while \(action) \(path)")
+    }
+}
+
+/// A full disk on demand, for tests and CI machines where no small file system can be
+/// mounted: with `ERRATUM_FAULT_DISK_BYTES=n` in the environment, every write fails with
+/// ENOSPC once the process has written n bytes. Without the variable it costs one nil check.
+final class DiskFault: Sendable {
+    static let budget: DiskFault? = ProcessInfo.processInfo.environment["ERRATUM_FAULT_DISK_BYTES"]
+        .flatMap(Int.init).map(DiskFault.init(bytes:))
+
+    private let left: Mutex<Int>
+
+    init(bytes: Int) { left = Mutex(bytes) }
+
+    /// Whether `count` more bytes fit.
+    func take(_ count: Int) -> Bool {
+        left.withLock { left in
+            guard left >= count else { return false }
+            left -= count
+            return true
+        }
     }
 }

@@ -19,6 +19,8 @@ public struct Site: Sendable {
 
     /// The day of an English commit, for the notice on pages translated from it.
     let sourceCommitDay: @Sendable (String) -> String?
+    /// Stops making pages when the build is cancelled.
+    var cancellation: BuildCancellation?
 
     /// Creates the product.
     public init(catalog: Catalog, strings: StringsCatalog, liveBase: String = "https://developer.mozilla.org",
@@ -69,7 +71,7 @@ public struct Site: Sendable {
             }
         }
         let site = self
-        files += try Parallel.map(Array(zip(pages, sidebarHTML))) { page, sidebar throws(DiagnosticError) -> [OutputFile] in
+        files += try Parallel.map(Array(zip(pages, sidebarHTML)), cancellation: cancellation) { page, sidebar throws(DiagnosticError) -> [OutputFile] in
             try site.pageFiles(page, sidebar: sidebar, templates: templates, reuse: reuse)
         }.flatMap { $0 }
         let index = SiteIndex(site: self)
