@@ -96,7 +96,7 @@ public struct DocumentRenderer: Sendable {
         let rendered = MarkdownRenderer().render(
             markdown,
             plainText: { Self.idText($0, outputs: outputs) },
-            expand: { Self.substitute(in: $0) { outputs[$0].html } },
+            expand: { Self.substitute(in: $0, outputs: outputs) { $0.html } },
             ids: &ids,
             labels: CalloutLabels(
                 note: strings.text("callouts.note", locale: document.locale) ?? CalloutLabels.english.note,
@@ -143,10 +143,11 @@ public struct DocumentRenderer: Sendable {
     /// element takes its id from that element alone (`## {{HTTPStatus(413)}} x` → `413`).
     static func idText(_ text: String, outputs: [MacroOutput]) -> String {
         if text.first == placeholderOpen, let close = text.firstIndex(of: placeholderClose),
-           let index = Int(text[text.index(after: text.startIndex)..<close]), outputs[index].html.hasPrefix("<") {
+           let index = Int(text[text.index(after: text.startIndex)..<close]), outputs.indices.contains(index),
+           outputs[index].html.hasPrefix("<") {
             return PlainText.of(html: outputs[index].html)
         }
-        return substitute(in: text) { PlainText.of(html: outputs[$0].html) }
+        return substitute(in: text, outputs: outputs) { PlainText.of(html: $0.html) }
     }
 
     /// The body with each call's source replaced by its placeholder.
@@ -165,20 +166,22 @@ public struct DocumentRenderer: Sendable {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// Replaces placeholders with `replacement(index)`.
-    static func substitute(in text: String, _ replacement: (Int) -> String) -> String {
-        substitute(in: text, blocks: []) { index, _ in replacement(index) }
+    /// Replaces placeholders with `replacement(output)`.
+    static func substitute(in text: String, outputs: [MacroOutput], _ replacement: (MacroOutput) -> String) -> String {
+        substitute(in: text, count: outputs.count, blocks: []) { replacement(outputs[$0]) }
     }
 
     /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
     /// paragraph (an empty one removes it).
     static func substituteBlocks(in html: String, outputs: [MacroOutput]) -> String {
-        substitute(in: html, blocks: outputs.map(\.isBlock)) { index, _ in outputs[index].html }
+        substitute(in: html, count: outputs.count, blocks: outputs.map(\.isBlock)) { outputs[$0].html }
     }
 
-    /// One pass over the UTF-8 bytes: each placeholder is replaced; where `blocks[index]` is
-    /// true and the placeholder fills a whole `<p>…</p>\n`, the paragraph goes with it.
-    private static func substitute(in text: String, blocks: [Bool], _ replacement: (Int, Bool) -> String) -> String {
+    /// One pass over the UTF-8 bytes: each placeholder of an index below `count` is replaced;
+    /// where `blocks[index]` is true and the placeholder fills a whole `<p>…</p>\n`, the
+    /// paragraph goes with it. Anything else that looks like a placeholder stays as written:
+    /// a document may hold the private-use characters itself, and so may a title a macro shows.
+    private static func substitute(in text: String, count: Int, blocks: [Bool], _ replacement: (Int) -> String) -> String {
         let open = Array(String(placeholderOpen).utf8), close = Array(String(placeholderClose).utf8)
         let paragraphOpen = Array("<p>".utf8), paragraphClose = Array("</p>\n".utf8)
         var bytes = Array(text.utf8)
@@ -195,11 +198,12 @@ public struct DocumentRenderer: Sendable {
             }
             var digitsEnd = cursor + open.count
             var number = 0
-            while digitsEnd < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
+            // Stops once the number is past `count`, before it can overflow.
+            while digitsEnd < bytes.count, number < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
                 number = number * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
                 digitsEnd += 1
             }
-            guard digitsEnd > cursor + open.count, bytes[digitsEnd...].starts(with: close) else {
+            guard digitsEnd > cursor + open.count, number < count, bytes[digitsEnd...].starts(with: close) else {
                 result += open
                 cursor += open.count
                 continue
@@ -209,11 +213,11 @@ public struct DocumentRenderer: Sendable {
             if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
                bytes[after...].starts(with: paragraphClose) {
                 result.removeLast(paragraphOpen.count)
-                let html = replacement(number, true)
+                let html = replacement(number)
                 if !html.isEmpty { result += Array(html.utf8) + [UInt8(ascii: "\n")] }
                 cursor = after + paragraphClose.count
             } else {
-                result += Array(replacement(number, false).utf8)
+                result += Array(replacement(number).utf8)
                 cursor = after
             }
         }
