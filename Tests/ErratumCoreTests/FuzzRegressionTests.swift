@@ -42,4 +42,17 @@ struct FuzzRegressionTests {
         #expect(page.html.contains("\u{E000}\(digits)\u{E001}"))
         #expect(page.html.contains("<code>404</code>"), "\(page.html)")
     }
+
+    // A backslash before a line end inside a quoted argument let the call run on to the next
+    // line without the scanner counting it: every later call and diagnostic was a line too high.
+    @Test("A backslash at a line end does not carry a quoted argument over; later calls keep their lines")
+    func escapedLineEndInQuotedArgument() throws {
+        let result = MacroParser().parse("- {{HTMLElement(\"pre\\\nline\")}}\n- {{HTTPStatus(404)}}\n")
+        #expect(result.problems == [MacroParser.Problem(message: "a quoted macro argument is not closed with \"",
+                                                        line: 0, column: 3)])
+        let call = try #require(result.calls.first)
+        #expect(result.calls.count == 1)
+        #expect(call.name == "HTTPStatus")
+        #expect((call.line, call.column) == (2, 3))
+    }
 }
