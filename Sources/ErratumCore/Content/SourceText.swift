@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads source files as text the way every stage expects it: UTF-8, no byte-order mark,
 /// `\n` line ends.
-enum SourceText {
+public enum SourceText {
     /// Reads and normalizes a file.
     ///
     /// - Throws: `DiagnosticError` (`source-io`) when the file cannot be read or is not UTF-8;
@@ -14,8 +14,10 @@ enum SourceText {
         return try decode(data, path: path)
     }
 
-    /// Decodes bytes as UTF-8 text with `\n` line ends.
-    static func decode(_ data: Data, path: String) throws(DiagnosticError) -> String {
+    /// Decodes bytes as UTF-8 text with `\n` line ends, as `read` does with a file's bytes.
+    ///
+    /// - Throws: `DiagnosticError` (`source-io`) at the first invalid byte when `data` is not UTF-8.
+    public static func decode(_ data: Data, path: String) throws(DiagnosticError) -> String {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard var text = String(validating: bytes, as: UTF8.self) else {

@@ -286,13 +286,15 @@ private struct Scanner {
         }
     }
 
-    /// Reads a quoted string with backslash escapes; nil when it never closes.
+    /// Reads a quoted string with backslash escapes; nil when it never closes on its line.
     func parseQuoted(_ position: inout Int, quote: UInt8) -> String? {
         var value: [UInt8] = []
         var cursor = position + 1
         while cursor < bytes.count {
             let byte = bytes[cursor]
-            if byte == UInt8(ascii: "\\"), cursor + 1 < bytes.count {
+            // A backslash does not carry the string over a line end: a call spanning lines
+            // would leave every later call and diagnostic a line too high.
+            if byte == UInt8(ascii: "\\"), cursor + 1 < bytes.count, bytes[cursor + 1] != UInt8(ascii: "\n") {
                 let next = bytes[cursor + 1]
                 switch next {
                 case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))

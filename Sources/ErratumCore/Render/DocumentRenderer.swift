@@ -105,7 +105,7 @@ public struct DocumentRenderer: Sendable {
         let rendered = MarkdownRenderer().render(
             markdown,
             plainText: { Self.idText($0, outputs: outputs) },
-            expand: { Self.substitute(in: $0, blocks: []) { index, _ in outputs[index].html } },
+            expand: { Self.substitute(in: $0, count: outputs.count, blocks: []) { outputs[$0].html } },
             ids: &ids,
             labels: CalloutLabels(
                 note: strings.text("callouts.note", locale: document.locale) ?? CalloutLabels.english.note,
@@ -152,10 +152,11 @@ public struct DocumentRenderer: Sendable {
     /// element takes its id from that element alone (`## {{HTTPStatus(413)}} x` → `413`).
     static func idText(_ text: String, outputs: [MacroOutput]) -> String {
         if text.first == placeholderOpen, let close = text.firstIndex(of: placeholderClose),
-           let index = Int(text[text.index(after: text.startIndex)..<close]), outputs[index].html.hasPrefix("<") {
+           let index = Int(text[text.index(after: text.startIndex)..<close]), outputs.indices.contains(index),
+           outputs[index].html.hasPrefix("<") {
             return PlainText.of(html: outputs[index].html)
         }
-        return substitute(in: text) { PlainText.of(html: outputs[$0].html) }
+        return substitute(in: text, outputs: outputs) { PlainText.of(html: $0.html) }
     }
 
     /// The body with each call's source replaced by its placeholder.
@@ -174,9 +175,9 @@ public struct DocumentRenderer: Sendable {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// Replaces placeholders in plain text with `replacement(index)`.
-    static func substitute(in text: String, _ replacement: (Int) -> String) -> String {
-        substitute(in: text, blocks: [], isHTML: false) { index, _ in replacement(index) }
+    /// Replaces the placeholders of `outputs` in plain text with `replacement(output)`.
+    static func substitute(in text: String, outputs: [MacroOutput], _ replacement: (MacroOutput) -> String) -> String {
+        substitute(in: text, count: outputs.count, blocks: [], isHTML: false) { replacement(outputs[$0]) }
     }
 
     /// Warnings for the raw HTML and link destinations the renderer made inert, each at the
@@ -223,7 +224,7 @@ public struct DocumentRenderer: Sendable {
     /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
     /// paragraph (an empty one removes it).
     static func substituteBlocks(in html: String, outputs: [MacroOutput]) -> String {
-        substitute(in: html, blocks: outputs.map(\.isBlock)) { index, _ in outputs[index].html }
+        substitute(in: html, count: outputs.count, blocks: outputs.map(\.isBlock)) { outputs[$0].html }
     }
 
     /// What a macro is inside a tag (`![{{Glossary("x")}}](a.png)` puts it in `alt="…"`): its
@@ -232,11 +233,13 @@ public struct DocumentRenderer: Sendable {
         HTMLText.escapeAttribute(PlainText.of(html: html)).replacingOccurrences(of: "'", with: "&#39;")
     }
 
-    /// One pass over the UTF-8 bytes: each placeholder is replaced; where `blocks[index]` is
-    /// true and the placeholder fills a whole `<p>…</p>\n`, the paragraph goes with it. In HTML,
-    /// a placeholder inside a tag (an attribute value) is replaced by its text, escaped.
-    private static func substitute(in text: String, blocks: [Bool], isHTML: Bool = true,
-                                   _ replacement: (Int, Bool) -> String) -> String {
+    /// One pass over the UTF-8 bytes: each placeholder of an index below `count` is replaced;
+    /// where `blocks[index]` is true and the placeholder fills a whole `<p>…</p>\n`, the
+    /// paragraph goes with it. In HTML, a placeholder inside a tag (an attribute value) is
+    /// replaced by its text, escaped. Anything else that looks like a placeholder stays as
+    /// written: a document may hold the private-use characters itself.
+    private static func substitute(in text: String, count: Int, blocks: [Bool], isHTML: Bool = true,
+                                   _ replacement: (Int) -> String) -> String {
         let open = Array(String(placeholderOpen).utf8), close = Array(String(placeholderClose).utf8)
         let paragraphOpen = Array("<p>".utf8), paragraphClose = Array("</p>\n".utf8)
         var bytes = Array(text.utf8)
@@ -258,18 +261,19 @@ public struct DocumentRenderer: Sendable {
             }
             var digitsEnd = cursor + open.count
             var number = 0
-            while digitsEnd < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
+            // Stops once the number is past `count`, before it can overflow.
+            while digitsEnd < bytes.count, number < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
                 number = number * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
                 digitsEnd += 1
             }
-            guard digitsEnd > cursor + open.count, bytes[digitsEnd...].starts(with: close) else {
+            guard digitsEnd > cursor + open.count, number < count, bytes[digitsEnd...].starts(with: close) else {
                 result += open
                 cursor += open.count
                 continue
             }
             let after = digitsEnd + close.count
             if tag.isInside {
-                result += Array(attributeText(replacement(number, false)).utf8)
+                result += Array(attributeText(replacement(number)).utf8)
                 cursor = after
                 continue
             }
@@ -277,11 +281,11 @@ public struct DocumentRenderer: Sendable {
             if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
                bytes[after...].starts(with: paragraphClose) {
                 result.removeLast(paragraphOpen.count)
-                let html = replacement(number, true)
+                let html = replacement(number)
                 if !html.isEmpty { result += Array(html.utf8) + [UInt8(ascii: "\n")] }
                 cursor = after + paragraphClose.count
             } else {
-                result += Array(replacement(number, false).utf8)
+                result += Array(replacement(number).utf8)
                 cursor = after
             }
         }
