@@ -58,13 +58,7 @@ struct BuildCache: Sendable {
     func write(to path: String) throws(DiagnosticError) {
         var writer = ByteWriter()
         writer.write(self)
-        let temporary = path + ".tmp-\(getpid())"
-        try OutputWriter.writeAll(writer.data, to: temporary, shownAs: temporary)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw OutputWriter.failure("writing the build cache", path, errno: code)
-        }
+        try OutputWriter.replace(path, with: writer.data)
     }
 }
 

@@ -276,12 +276,17 @@ public struct OutputWriter: Sendable {
     private func saveManifests(current: OutputManifest, spare: OutputManifest?) throws(DiagnosticError) {
         var writer = ByteWriter()
         writer.write(current: current, spare: spare)
-        let temporary = manifestsFile + ".tmp-\(getpid())"
-        try Self.writeAll(writer.data, to: temporary, shownAs: temporary)
-        guard rename(temporary, manifestsFile) == 0 else {
+        try Self.replace(manifestsFile, with: writer.data)
+    }
+
+    /// Replaces a file of the cache atomically: a temporary file beside it, then a rename.
+    static func replace(_ path: String, with data: Data) throws(DiagnosticError) {
+        let temporary = path + ".tmp-\(getpid())"
+        try writeAll(data, to: temporary, shownAs: temporary)
+        guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
-            throw Self.failure("writing", manifestsFile, errno: code)
+            throw failure("writing", path, errno: code)
         }
     }
 
