@@ -31,7 +31,7 @@ public struct Builder: Sendable {
         }
 
         let history = ContentHistory.start(roots: options.contentRoots) // coverage's git log runs meanwhile
-        let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots).load()
+        let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots, bodies: .onDisk).load()
         diagnostics += loadDiagnostics
         try failIfErrors()
         try phases.end("load", cancellation: options.cancellation)
@@ -41,40 +41,48 @@ public struct Builder: Sendable {
         let environment = environmentDigest(templates: options.templatesRoot, l10n: catalog.l10n)
         let cachePath = BuildCache.path(forOutput: options.outputPath)
         let previous = options.cache ? BuildCache.read(from: cachePath, environment: environment) : nil
-        try phases.end("catalog", cancellation: options.cancellation)
-        let renders = try Self.render(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                      progress: options.progress, cancellation: options.cancellation)
-        diagnostics += renders.flatMap(\.page.rendered.diagnostics)
-        try failIfErrors()
-        try phases.end("render", cancellation: options.cancellation)
-
         let settings = try errorPageSettings(strings: strings)
         let errorsRoot = options.errorsRoot ?? Self.absolute(options.outputPath.appendingPathComponent("errors"))
-        var files: [OutputFile] = []
+        let writer = OutputWriter(destination: options.outputPath)
+        let previousOutput = options.cache ? writer.previousOutput() : nil
+        let finishedHistory = history.finish()
+        try phases.end("catalog", cancellation: options.cancellation)
+
+        // From here on every file goes to disk as soon as it is made; the output is swapped in
+        // at the end, or the transaction is abandoned and the output left as it was.
+        let transaction = try writer.begin(previous: previousOutput)
         do throws(DiagnosticError) {
-            let finishedHistory = history.finish()
-            try phases.end("history", cancellation: options.cancellation)
-            let writer = OutputWriter(destination: options.outputPath)
-            let previousOutput = options.cache ? writer.previousOutput() : nil
             let reuse = previousOutput.map { PageReuse(previous: $0, render: { renderer.render($0) }) }
-            var site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
+            let site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
                             sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
-            site.cancellation = options.cancellation
-            files += try site.files(pages: renders.map(\.page), templates: templates, reuse: reuse)
+            let sidebars = PageSidebars(site: site)
+            var files = 0
+            for file in try site.assetFiles(templates: templates) { try transaction.write(file) }
+            let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
+                                       progress: options.progress, cancellation: options.cancellation) { page throws(DiagnosticError) in
+                for file in try site.pageFiles(page, sidebars: sidebars, templates: templates, reuse: reuse) {
+                    try transaction.write(file)
+                }
+            }
+            diagnostics += pages.flatMap(\.record.diagnostics)
+            try failIfErrors()
+            try phases.end("pages", cancellation: options.cancellation)
+
+            files += try write(site.indexFiles(templates: templates), to: transaction)
+            files += try write(site.redirectFiles(templates: templates, taken: transaction.paths), to: transaction)
             try phases.end("site", cancellation: options.cancellation)
-            let errorBodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
-            files += errorBodies
-            let configs = try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
-            files += configs
+            let errorBodies = try write(ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates),
+                                        to: transaction)
+            let configs = try write(ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates), to: transaction)
             try phases.end("errors", cancellation: options.cancellation)
-            files += try CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
-                .files(templates: templates)
+            _ = try write(CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
+                .files(templates: templates), to: transaction)
             try phases.end("coverage", cancellation: options.cancellation)
-            _ = try writer.write(files, previous: previousOutput, cancellation: options.cancellation)
-            phases.end("write")
+            let manifest = try transaction.commit(cancellation: options.cancellation)
+            phases.end("swap")
             if options.cache {
                 var cache = BuildCache(environment: environment)
-                for outcome in renders { cache.renders[outcome.page.rendered.document.path] = outcome.record }
+                for page in pages { cache.renders[page.path] = page.record }
                 // The output is already swapped in; without a cache the next build is a clean one.
                 try? cache.write(to: cachePath)
                 phases.end("cache")
@@ -82,33 +90,45 @@ public struct Builder: Sendable {
             return BuildReport(
                 documents: catalog.allDocuments.count,
                 locales: Set(catalog.allDocuments.map(\.locale)).count,
-                pages: renders.count,
-                errorBodies: errorBodies.count,
-                serverConfigs: configs.count,
-                files: files.count,
+                pages: pages.count,
+                errorBodies: errorBodies,
+                serverConfigs: configs,
+                files: manifest.entries.count,
                 diagnostics: diagnostics.sorted(),
                 seconds: (ContinuousClock.now - started).seconds,
                 phases: phases.phases,
-                rendered: renders.filter(\.page.hasHTML).count,
-                kept: files.filter(\.keepsPrevious).count
+                rendered: pages.filter(\.rendered).count,
+                kept: manifest.entries.count - transaction.madeCount
             )
         } catch {
+            transaction.abandon()
             throw DiagnosticError((diagnostics + error.diagnostics).sorted())
         }
     }
 
-    /// One document's render: made now, or recalled from the previous build's cache when its
-    /// source and every answer its render depended on are unchanged.
-    struct RenderOutcome: Sendable {
-        var page: SitePage
-        var record: BuildCache.RenderRecord
+    /// Writes files into the transaction on all cores.
+    ///
+    /// - Returns: how many there were.
+    private func write(_ files: [OutputFile], to transaction: OutputTransaction) throws(DiagnosticError) -> Int {
+        _ = try Parallel.map(files, cancellation: options.cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
+        return files.count
     }
 
-    /// Renders every document on all cores, or recalls its render from `previous`; the pages
-    /// come back in the documents' order.
-    static func render(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
-                       progress: (@Sendable (Int, Int) -> Void)? = nil,
-                       cancellation: BuildCancellation? = nil) throws(DiagnosticError) -> [RenderOutcome] {
+    /// What a build keeps of one page once it is written: its render's record for the cache.
+    struct PageOutcome: Sendable {
+        /// The document's path.
+        var path: String
+        var record: BuildCache.RenderRecord
+        /// Whether the document was rendered (not recalled from the cache).
+        var rendered: Bool
+    }
+
+    /// Renders every document on all cores, or recalls its render from `previous`, and hands
+    /// each page to `emit` (which writes it) before letting its HTML go; what is kept of each
+    /// comes back in the documents' order.
+    static func pages(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
+                      progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: BuildCancellation? = nil,
+                      emit: @Sendable (SitePage) throws(DiagnosticError) -> Void) throws(DiagnosticError) -> [PageOutcome] {
         let catalog = renderer.catalog
         // A page's key covers the environment too: a template edit changes every page.
         @Sendable func pageKey(_ record: BuildCache.RenderRecord) -> Digest {
@@ -117,14 +137,14 @@ public struct Builder: Sendable {
             hasher.combine(record.key)
             return hasher.finalize()
         }
-        // Rendering throws only when the build is cancelled: its problems are diagnostics on the page.
-        return try Parallel.map(documents, progress: progress, cancellation: cancellation) { document throws(DiagnosticError) -> RenderOutcome in
+        return try Parallel.map(documents, progress: progress, cancellation: cancellation) { document throws(DiagnosticError) -> PageOutcome in
             let source = document.contentDigest
             if let record = previous?.renders[document.path], record.source == source,
                catalog.answers(to: record.dependencies) == record.answers {
                 let recalled = RenderedDocument(document: document, html: "", headings: record.headings, sidebar: record.sidebar,
                                                 diagnostics: record.diagnostics, assets: record.assets)
-                return RenderOutcome(page: SitePage(rendered: recalled, renderKey: pageKey(record), hasHTML: false), record: record)
+                try emit(SitePage(rendered: recalled, renderKey: pageKey(record), hasHTML: false))
+                return PageOutcome(path: document.path, record: record, rendered: false)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
@@ -132,7 +152,8 @@ public struct Builder: Sendable {
             let record = BuildCache.RenderRecord(
                 source: source, dependencies: dependencies, answers: catalog.answers(to: dependencies),
                 sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
-            return RenderOutcome(page: SitePage(rendered: rendered, renderKey: pageKey(record), hasHTML: true), record: record)
+            try emit(SitePage(rendered: rendered, renderKey: pageKey(record), hasHTML: true))
+            return PageOutcome(path: document.path, record: record, rendered: true)
         }
     }
 

@@ -45,7 +45,7 @@ extension Document {
         var hasher = StableHasher()
         hasher.combine(faceDigest)
         hasher.combine(bodyLine)
-        hasher.combine(body)
+        hasher.combine(sourceDigest)
         return hasher.finalize()
     }
 }

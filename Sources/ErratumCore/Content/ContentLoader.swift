@@ -8,9 +8,23 @@ import Foundation
 public struct ContentLoader: Sendable {
     /// The content roots, in the order given; a locale may appear in only one of them.
     public var roots: [String]
+    /// Whether documents hold their bodies, or read them from their files when asked.
+    public var bodies: Bodies
+
+    /// Where a loaded document's body is.
+    public enum Bodies: Sendable {
+        /// In memory, as read.
+        case held
+        /// Left in its file and read again when asked (`Document.readBody()`): memory then
+        /// grows with the number of documents, not with their size.
+        case onDisk
+    }
 
     /// Creates a loader for the given roots.
-    public init(roots: [String]) { self.roots = roots }
+    public init(roots: [String], bodies: Bodies = .held) {
+        self.roots = roots
+        self.bodies = bodies
+    }
 
     /// Loads every document and redirect table.
     ///
@@ -68,10 +82,11 @@ public struct ContentLoader: Sendable {
                 // Reading and parsing run on every core; what they found is then taken in
                 // file order, so diagnostics and duplicate-slug choices do not depend on timing.
                 let relatives = Self.indexFiles(under: localeRoot)
-                let parsed = (try? Parallel.map(relatives) { relative throws(DiagnosticError) -> Result<FrontMatterParser.Parsed, DiagnosticError> in
+                let bodies = bodies
+                let parsed = (try? Parallel.map(relatives) { relative throws(DiagnosticError) -> Result<LoadedFile, DiagnosticError> in
                     do throws(DiagnosticError) {
                         let path = localeRoot.appendingPathComponent(relative)
-                        return .success(try FrontMatterParser(path: path).parse(try SourceText.read(path)))
+                        return .success(try LoadedFile(path: path, locale: locale, bodies: bodies))
                     } catch {
                         return .failure(error)
                     }
@@ -81,10 +96,9 @@ public struct ContentLoader: Sendable {
                     switch outcome {
                     case let .failure(error):
                         diagnostics += error.diagnostics
-                    case let .success(parsed):
-                        diagnostics += parsed.warnings
-                        let document = Document(locale: locale, frontMatter: parsed.frontMatter,
-                                                body: parsed.body, bodyLine: parsed.bodyLine, path: path)
+                    case let .success(loaded):
+                        diagnostics += loaded.warnings
+                        let document = loaded.document
                         let folder = String(relative.dropLast("/index.md".count))
                         if Self.folder(forSlug: document.slug) != folder {
                             diagnostics.append(Diagnostic(
@@ -144,5 +158,25 @@ public struct ContentLoader: Sendable {
             }
         }
         return found.filter { $0 != "index.md" }.sorted()
+    }
+}
+
+/// One `index.md` as the loader keeps it: the document without its body, and the warnings
+/// its front matter gave.
+struct LoadedFile: Sendable {
+    var document: Document
+    var warnings: [Diagnostic]
+
+    /// Reads and parses the file; with `onDisk`, its body is let go once its summary is taken.
+    init(path: String, locale: ContentLocale, bodies: ContentLoader.Bodies) throws(DiagnosticError) {
+        let text = try SourceText.read(path)
+        let parsed = try FrontMatterParser(path: path).parse(text)
+        var hasher = StableHasher()
+        hasher.combine(text)
+        document = Document(locale: locale, frontMatter: parsed.frontMatter, body: bodies == .held ? parsed.body : nil,
+                            bodyLine: parsed.bodyLine,
+                            bodyOffset: parsed.bodyOffset, path: path, summary: Summary.firstParagraph(of: parsed.body),
+                            sourceDigest: hasher.finalize())
+        warnings = parsed.warnings
     }
 }

@@ -1,26 +1,78 @@
-/// One MDN document as loaded from disk: typed front matter and the raw Markdown body.
+/// One MDN document as loaded from disk: typed front matter, and the Markdown body either
+/// held or left in its file.
 ///
-/// Nothing is rendered at load time; the body keeps its offset into the file so that
-/// every later diagnostic can point at the file's real line.
+/// Nothing is rendered at load time. A loaded document keeps only what other pages show of
+/// it (front matter, summary) and where its body is: a build of a hundred thousand documents
+/// then holds no bodies, and reads each one again when it renders it. The body keeps its line
+/// offset into the file so that every later diagnostic can point at the file's real line.
 public struct Document: Sendable, Identifiable {
     /// The document's locale (from its locale folder).
     public var locale: ContentLocale
     /// The decoded front matter.
     public var frontMatter: FrontMatter
-    /// The Markdown after the front matter, with line ends normalized to `\n`.
-    public var body: String
     /// The 1-based line of the file on which `body` starts.
     public var bodyLine: Int
     /// The file as it is shown in diagnostics.
     public var path: String
+    /// The HTML of the first paragraph, as landing pages and the search index show it.
+    public var summary: String?
+    /// The fingerprint of the file's text: equal digests, equal documents.
+    public var sourceDigest: Digest
+    /// The body when it is held; nil when it is read from `path` on demand.
+    private var heldBody: String?
+    /// Where the body starts in the file's text (after `SourceText` normalisation), in UTF-8 bytes.
+    private var bodyOffset: Int
 
-    /// Creates a document.
+    /// Creates a document that holds its body.
     public init(locale: ContentLocale, frontMatter: FrontMatter, body: String, bodyLine: Int, path: String) {
         self.locale = locale
         self.frontMatter = frontMatter
-        self.body = body
         self.bodyLine = bodyLine
         self.path = path
+        heldBody = body
+        bodyOffset = 0
+        summary = Summary.firstParagraph(of: body)
+        var hasher = StableHasher()
+        hasher.combine(bodyLine)
+        hasher.combine(body)
+        sourceDigest = hasher.finalize()
+    }
+
+    /// Creates a loaded document: its body held, or (nil) left in its file, `bodyOffset` UTF-8
+    /// bytes into its text.
+    init(locale: ContentLocale, frontMatter: FrontMatter, body: String?, bodyLine: Int, bodyOffset: Int, path: String,
+         summary: String?, sourceDigest: Digest) {
+        self.locale = locale
+        self.frontMatter = frontMatter
+        self.bodyLine = bodyLine
+        self.path = path
+        heldBody = body
+        self.bodyOffset = bodyOffset
+        self.summary = summary
+        self.sourceDigest = sourceDigest
+    }
+
+    /// The Markdown after the front matter, with line ends normalized to `\n`; read from the
+    /// file when the document does not hold it.
+    ///
+    /// - Throws: `DiagnosticError` (`source-io`) when the file can no longer be read, or no
+    ///   longer has a body where it had one when loaded.
+    public func readBody() throws(DiagnosticError) -> String {
+        if let heldBody { return heldBody }
+        let text = try SourceText.read(path)
+        let utf8 = text.utf8
+        guard let start = utf8.index(utf8.startIndex, offsetBy: bodyOffset, limitedBy: utf8.endIndex) else {
+            throw DiagnosticError(.sourceIO, "file changed while the build was reading it; build again",
+                                  at: FileLocation(file: path, line: 1, column: 1))
+        }
+        return String(text[start...])
+    }
+
+    /// The body, or an empty one when the file can no longer be read (see `readBody()`); set,
+    /// the document holds the new body and takes its summary and digest from it.
+    public var body: String {
+        get { (try? readBody()) ?? "" }
+        set { self = Document(locale: locale, frontMatter: frontMatter, body: newValue, bodyLine: bodyLine, path: path) }
     }
 
     /// The slug, e.g. `Web/HTTP/Reference/Status/507`.

@@ -15,6 +15,8 @@ public struct FrontMatterParser: Sendable {
         public var body: String
         /// The 1-based file line the body starts on.
         public var bodyLine: Int
+        /// Where the body starts in the text parsed, in UTF-8 bytes.
+        public var bodyOffset: Int = 0
         /// Warnings that do not stop the document from loading (unknown keys).
         public var warnings: [Diagnostic]
     }
@@ -84,7 +86,8 @@ public struct FrontMatterParser: Sendable {
         }
         var decoder = Decoder(parser: self)
         let frontMatter = try decoder.decode(root)
-        return Parsed(frontMatter: frontMatter, body: body, bodyLine: closing + 2, warnings: decoder.warnings)
+        return Parsed(frontMatter: frontMatter, body: body, bodyLine: closing + 2,
+                      bodyOffset: text.utf8.distance(from: text.startIndex, to: rest.startIndex), warnings: decoder.warnings)
     }
 
     func location(_ line: Int, _ column: Int) -> FileLocation {

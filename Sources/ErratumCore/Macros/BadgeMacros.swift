@@ -98,7 +98,7 @@ struct SubpagesWithSummariesMacro: Macro {
         // With no children MDN still writes the (empty) list.
         var html = "<dl>"
         for child in children {
-            let summary = Summary.firstParagraph(of: child.body)
+            let summary = child.summary
                 ?? context.word("macros.no-summary", "No summary found.")
             html += "<dt class=\"landingPageList\">\(context.links.anchor(child.url, innerHTML: HTMLText.escapeText(child.frontMatter.title)))</dt>"
             html += "<dd class=\"landingPageList\"><p>\(summary)</p></dd>"

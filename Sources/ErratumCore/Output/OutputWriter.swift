@@ -82,15 +82,27 @@ public struct OutputWriter: Sendable {
     /// for the next build; without, every file is written and nothing is kept.
     func write(_ files: [OutputFile], previous: PreviousOutput?,
                cancellation: BuildCancellation? = nil) throws(DiagnosticError) -> OutputManifest {
-        let fileManager = FileManager.default
-        var paths: Set<String> = []
-        for file in files {
-            try Self.validate(file.path)
-            guard paths.insert(file.path).inserted else {
-                throw DiagnosticError(.outputIO, "two files of the build would be written to \(displayPath(file.path))")
-            }
+        let transaction = try begin(previous: previous)
+        do throws(DiagnosticError) {
+            _ = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
+            return try transaction.commit(cancellation: cancellation)
+        } catch {
+            transaction.abandon()
+            throw error
         }
+    }
 
+    /// Starts a build's output: files are then written one by one, from any thread, as they
+    /// are made (`OutputTransaction.write`), and swapped in whole by `commit`.
+    ///
+    /// With `previous` (a cached build), unchanged files are linked from an earlier tree and
+    /// the spare is brought up to date in place when it can be; without, everything is staged
+    /// in a new folder and no cache is left.
+    ///
+    /// - Throws: `DiagnosticError` (`output-io`) when the output path is not a folder or the
+    ///   staging folder cannot be made.
+    func begin(previous: PreviousOutput?) throws(DiagnosticError) -> OutputTransaction {
+        let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         let outputExists = fileManager.fileExists(atPath: destination, isDirectory: &isDirectory)
         if outputExists, !isDirectory.boolValue {
@@ -105,117 +117,33 @@ public struct OutputWriter: Sendable {
 
         guard let previous else {
             // No cache: a clean build leaves none behind.
-            try? fileManager.removeItem(atPath: cacheFolder)
-            return try writeStaged(files, previous: nil, keepRetired: false, cancellation: cancellation)
+            FileTree.remove(cacheFolder)
+            return OutputTransaction(writer: self, mode: .staged(try createStaging(), keepRetired: false), previous: nil)
         }
-        try createCacheFolder()
-        let marker = open(updatingMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard marker >= 0 else { throw Self.failure("writing", updatingMarker, errno: errno) }
-        close(marker)
-        let manifest: OutputManifest
-        if outputExists, let spareFiles = previous.spare, fileManager.fileExists(atPath: spare) {
-            manifest = try updateSpare(files, paths: paths, previous: previous, spareFiles: spareFiles, cancellation: cancellation)
-        } else {
-            // No usable spare: stage from scratch, linking what the output already holds.
-            try? fileManager.removeItem(atPath: spare)
-            manifest = try writeStaged(files, previous: previous, keepRetired: previous.trusted, cancellation: cancellation)
-        }
-        unlink(updatingMarker)
-        return manifest
-    }
-
-    private func createCacheFolder() throws(DiagnosticError) {
         guard mkdir(cacheFolder, 0o755) == 0 || errno == EEXIST else {
             throw Self.failure("creating folder", cacheFolder, errno: errno)
         }
+        let marker = open(updatingMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard marker >= 0 else { throw Self.failure("writing", updatingMarker, errno: errno) }
+        close(marker)
+        if outputExists, let spareFiles = previous.spare, fileManager.fileExists(atPath: spare) {
+            return OutputTransaction(writer: self, mode: .spare(spareFiles), previous: previous)
+        }
+        // No usable spare: stage from scratch, linking what the output already holds.
+        FileTree.remove(spare)
+        return OutputTransaction(writer: self, mode: .staged(try createStaging(), keepRetired: previous.trusted),
+                                 previous: previous)
     }
 
-    /// The slow path: every file into a new staging folder, then the swap. With
-    /// `keepRetired`, the previous output becomes the spare instead of being removed.
-    private func writeStaged(_ files: [OutputFile], previous: PreviousOutput?, keepRetired: Bool,
-                             cancellation: BuildCancellation?) throws(DiagnosticError) -> OutputManifest {
-        let fileManager = FileManager.default
+    private func createStaging() throws(DiagnosticError) -> String {
         let staging = parent.appendingPathComponent("\(stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false)
-        } catch {
-            throw Self.failure("creating folder", staging, error)
-        }
-        do throws(DiagnosticError) {
-            try createFolders(for: files, in: staging)
-            let destination = destination
-            let written = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
-                let target = staging.appendingPathComponent(file.path)
-                if let entry = previous?.current?.intactEntry(file.path, in: destination), entry.key == file.manifestKey,
-                   link(destination.appendingPathComponent(file.path), target) == 0 {
-                    return (file.path, entry)
-                }
-                return (file.path, try Self.make(file, at: target, previous: previous, shownAs: Self.display(destination, file.path)))
-            }
-            let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
-            try cancellation?.check()
-            let retired = try swapIn(staging)
-            if keepRetired, let retired, let current = previous?.current, rename(retired, spare) == 0 {
-                try saveManifests(current: manifest, spare: current)
-            } else {
-                if let retired { try? fileManager.removeItem(atPath: retired) }
-                if previous != nil { try saveManifests(current: manifest, spare: nil) }
-            }
-            return manifest
-        } catch {
-            try? fileManager.removeItem(atPath: staging)
-            throw error
-        }
-    }
-
-    /// The fast path: bring the spare (an older build) up to date in place, then exchange it
-    /// with the output. The output is not modified at any point.
-    private func updateSpare(_ files: [OutputFile], paths: Set<String>, previous: PreviousOutput,
-                             spareFiles: OutputManifest, cancellation: BuildCancellation?) throws(DiagnosticError) -> OutputManifest {
-        // Files of the spare's build that this build does not have.
-        for path in spareFiles.entries.keys where !paths.contains(path) {
-            let full = spare.appendingPathComponent(path)
-            guard unlink(full) == 0 || errno == ENOENT else { throw Self.failure("removing", full, errno: errno) }
-            removeEmptyFolders(above: path, in: spare)
-        }
-        let spare = spare
-        let destination = destination
-        let written = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) -> (String, OutputManifest.Entry) in
-            let key = file.manifestKey
-            if let entry = spareFiles.intactEntry(file.path, in: spare), entry.key == key { return (file.path, entry) }
-            let target = spare.appendingPathComponent(file.path)
-            // Never write into an existing file: it may be a link shared with the output.
-            let temporary = Self.temporaryName(for: target)
-            try Self.createFolders(of: file.path, in: spare)
-            var entry: OutputManifest.Entry
-            if let current = previous.current?.intactEntry(file.path, in: destination), current.key == key,
-               link(destination.appendingPathComponent(file.path), temporary) == 0 {
-                entry = current
-            } else {
-                entry = try Self.make(file, at: temporary, previous: previous, shownAs: Self.display(destination, file.path))
-            }
-            guard rename(temporary, target) == 0 else {
-                let code = errno
-                unlink(temporary)
-                throw Self.failure("writing", Self.display(destination, file.path), errno: code)
-            }
-            entry.key = key
-            return (file.path, entry)
-        }
-        let manifest = OutputManifest(entries: Dictionary(written, uniquingKeysWith: { first, _ in first }))
-        try cancellation?.check()
-        guard erratum_exchange_paths(spare, destination) == 0 else {
-            // No atomic exchange here: the spare cannot be swapped in; stage as usual.
-            try? FileManager.default.removeItem(atPath: spare)
-            return try writeStaged(files, previous: previous, keepRetired: false, cancellation: cancellation)
-        }
-        try saveManifests(current: manifest, spare: previous.current)
-        return manifest
+        guard mkdir(staging, 0o755) == 0 else { throw Self.failure("creating folder", staging, errno: errno) }
+        return staging
     }
 
     /// Writes a file's bytes, or copies the previous output's file for one kept from it
     /// where it could not be linked.
-    private static func make(_ file: OutputFile, at target: String, previous: PreviousOutput?,
+    static func make(_ file: OutputFile, at target: String, previous: PreviousOutput?,
                              shownAs shown: String) throws(DiagnosticError) -> OutputManifest.Entry {
         var contents = file.contents
         if file.keepsPrevious {
@@ -228,30 +156,13 @@ public struct OutputWriter: Sendable {
         return OutputManifest.identity(try writeAll(contents, to: target, shownAs: shown), key: file.manifestKey)
     }
 
-    private static func temporaryName(for target: String) -> String {
+    static func temporaryName(for target: String) -> String {
         let folder = String(parentPath(target[...]))
         return folder.appendingPathComponent(".erratum-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 
-    /// Every folder the files need, once, parents before children.
-    private func createFolders(for files: [OutputFile], in root: String) throws(DiagnosticError) {
-        var folders: Set<String> = []
-        for file in files {
-            var folder = Self.parentPath(file.path[...])
-            while !folder.isEmpty, folders.insert(String(folder)).inserted {
-                folder = Self.parentPath(folder)
-            }
-        }
-        // A parent sorts before its children.
-        for folder in folders.sorted() {
-            guard mkdir(root.appendingPathComponent(folder), 0o755) == 0 || errno == EEXIST else {
-                throw Self.failure("creating folder", destination.appendingPathComponent(folder), errno: errno)
-            }
-        }
-    }
-
     /// The folders above one file, created where missing.
-    private static func createFolders(of path: String, in root: String) throws(DiagnosticError) {
+    static func createFolders(of path: String, in root: String) throws(DiagnosticError) {
         let folder = parentPath(path[...])
         guard !folder.isEmpty else { return }
         let full = root.appendingPathComponent(String(folder))
@@ -262,18 +173,18 @@ public struct OutputWriter: Sendable {
     }
 
     /// Removes the folders above a removed file that are now empty.
-    private func removeEmptyFolders(above path: String, in root: String) {
+    func removeEmptyFolders(above path: String, in root: String) {
         var folder = Self.parentPath(path[...])
         while !folder.isEmpty, rmdir(root.appendingPathComponent(String(folder))) == 0 {
             folder = Self.parentPath(folder)
         }
     }
 
-    private static func parentPath(_ path: Substring) -> Substring {
+    static func parentPath(_ path: Substring) -> Substring {
         path.lastIndex(of: "/").map { path[..<$0] } ?? ""
     }
 
-    private func saveManifests(current: OutputManifest, spare: OutputManifest?) throws(DiagnosticError) {
+    func saveManifests(current: OutputManifest, spare: OutputManifest?) throws(DiagnosticError) {
         var writer = ByteWriter()
         writer.write(current: current, spare: spare)
         try Self.replace(manifestsFile, with: writer.data)
@@ -293,7 +204,7 @@ public struct OutputWriter: Sendable {
     /// Exchanges the staging folder with the output.
     ///
     /// - Returns: where the previous output now is, or nil when there was none.
-    private func swapIn(_ staging: String) throws(DiagnosticError) -> String? {
+    func swapIn(_ staging: String) throws(DiagnosticError) -> String? {
         guard FileManager.default.fileExists(atPath: destination) else {
             guard rename(staging, destination) == 0 else {
                 throw Self.failure("moving the new build to", destination, errno: errno)
@@ -324,11 +235,11 @@ public struct OutputWriter: Sendable {
         for name in names where name.hasPrefix(stagingPrefix) {
             let owner = name.dropFirst(stagingPrefix.count).prefix { $0.isASCIIDigit }
             if let pid = Int32(owner), pid != getpid(), kill(pid, 0) == 0 { continue }
-            try? FileManager.default.removeItem(atPath: parent.appendingPathComponent(name))
+            FileTree.remove(parent.appendingPathComponent(name))
         }
     }
 
-    private static func display(_ destination: String, _ relative: String) -> String {
+    static func display(_ destination: String, _ relative: String) -> String {
         destination.appendingPathComponent(relative)
     }
 

@@ -72,7 +72,14 @@ public struct DocumentRenderer: Sendable {
         let links = LinkWriter(catalog: catalog, page: document, style: style, notCreatedTitle: notCreated)
         let context = MacroContext(document: document, catalog: catalog, links: links, strings: strings)
 
-        let parsed = MacroParser().parse(document.body)
+        let body: String
+        do throws(DiagnosticError) {
+            body = try document.readBody()
+        } catch {
+            return RenderedDocument(document: document, html: "", headings: [], sidebar: document.frontMatter.sidebar,
+                                    diagnostics: error.diagnostics)
+        }
+        let parsed = MacroParser().parse(body)
         for problem in parsed.problems {
             diagnostics.append(Diagnostic(.warning, .macroSyntax, problem.message,
                                           at: document.location(bodyLine: problem.line, column: problem.column)))
@@ -99,7 +106,7 @@ public struct DocumentRenderer: Sendable {
             }
         }
 
-        let markdown = Self.replacingCalls(in: document.body, calls: parsed.calls)
+        let markdown = Self.replacingCalls(in: body, calls: parsed.calls)
         var assets: [RenderedDocument.Asset] = []
         var ids = HeadingIDs()
         let rendered = MarkdownRenderer().render(
@@ -117,7 +124,7 @@ public struct DocumentRenderer: Sendable {
                 return resolved
             }
         )
-        diagnostics += Self.unsafeHTMLDiagnostics(rendered.unsafe, in: document)
+        diagnostics += Self.unsafeHTMLDiagnostics(rendered.unsafe, in: document, body: body)
         let html = Self.substituteBlocks(in: rendered.html, outputs: outputs)
         return RenderedDocument(document: document, html: html, headings: rendered.headings, sidebar: sidebar,
                                 diagnostics: diagnostics, links: rendered.links, assets: assets)
@@ -183,12 +190,12 @@ public struct DocumentRenderer: Sendable {
     /// Warnings for the raw HTML and link destinations the renderer made inert, each at the
     /// place in the source it came from: the tag as written, else the token alone. A tag that
     /// occurs several times takes its occurrences in order.
-    static func unsafeHTMLDiagnostics(_ findings: [UnsafeHTML.Finding], in document: Document) -> [Diagnostic] {
+    static func unsafeHTMLDiagnostics(_ findings: [UnsafeHTML.Finding], in document: Document, body text: String) -> [Diagnostic] {
         guard !findings.isEmpty else { return [] }
         func folded(_ scalars: some Sequence<Unicode.Scalar>) -> [Unicode.Scalar] {
             scalars.map { (0x41...0x5A).contains($0.value) ? Unicode.Scalar(UInt8($0.value) + 32) : $0 }
         }
-        let body = Array(document.body.unicodeScalars)
+        let body = Array(text.unicodeScalars)
         let lowered = folded(body)
         var taken: [String: Int] = [:]
         func find(_ needle: String, from start: Int) -> Int? {

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Synchronization
 
 /// The offline reference site: one page per document under `docs/<locale>/docs/<slug>/`,
 /// a home page, a page for each section folder no document fills, a search index per
@@ -42,48 +43,42 @@ public struct Site: Sendable {
     ///
     /// - Throws: `DiagnosticError` (`template`) when a site template or asset is missing.
     public func files(pages: [RenderedDocument], templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
-        try files(pages: pages.map { SitePage(rendered: $0, renderKey: nil, hasHTML: true) }, templates: templates, reuse: nil)
-    }
-
-    /// The site's files, keeping from the previous output (`reuse`) every page whose render
-    /// and page context are unchanged, and rendering again the pages whose render was
-    /// recalled from the cache but whose context changed (a new sibling, a new translation).
-    func files(pages: [SitePage], templates: TemplateLibrary, reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
-        var files = [
-            OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"), contents: try templates.asset("site/erratum.css")),
-            OutputFile(path: "docs/" + Self.script.joined(separator: "/"), contents: try templates.asset("site/erratum.js")),
-        ]
-        // Sidebars first, one page after another: each section's and locale's is laid out
-        // once and shared by its pages. Then the pages themselves, on every core.
-        var sidebars = SidebarCache()
-        var layouts: [String: SidebarLayout] = [:]
-        var sidebarHTML: [String] = []
-        sidebarHTML.reserveCapacity(pages.count)
+        let sidebars = PageSidebars(site: self)
+        var files = try assetFiles(templates: templates)
         for page in pages {
-            let document = page.rendered.document
-            if let name = page.rendered.sidebar, let definition = catalog.sidebars[name] {
-                let key = name + "\u{0}" + document.locale.tag
-                let layout = layouts[key] ?? SidebarLayout(definition, locale: document.locale, catalog: catalog, liveBase: liveBase)
-                layouts[key] = layout
-                sidebarHTML.append(layout.html(for: document))
-            } else {
-                sidebarHTML.append(try sidebars.html(for: document, siblings: siblings(of: document), templates: templates))
-            }
+            files += try pageFiles(SitePage(rendered: page, renderKey: nil, hasHTML: true), sidebars: sidebars,
+                                   templates: templates, reuse: nil)
         }
-        let site = self
-        files += try Parallel.map(Array(zip(pages, sidebarHTML)), cancellation: cancellation) { page, sidebar throws(DiagnosticError) -> [OutputFile] in
-            try site.pageFiles(page, sidebar: sidebar, templates: templates, reuse: reuse)
-        }.flatMap { $0 }
-        let index = SiteIndex(site: self)
-        files += try index.files(templates: templates)
-        files += try RedirectStubs(site: self, taken: Set(files.map(\.path))).files(templates: templates)
+        files += try indexFiles(templates: templates)
+        files += try redirectFiles(templates: templates, taken: Set(files.map(\.path)))
         return files
     }
 
-    /// A document's page and its images.
-    private func pageFiles(_ page: SitePage, sidebar: String, templates: TemplateLibrary,
-                           reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
+    /// The stylesheet and the script.
+    func assetFiles(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+        [
+            OutputFile(path: "docs/" + Self.stylesheet.joined(separator: "/"), contents: try templates.asset("site/erratum.css")),
+            OutputFile(path: "docs/" + Self.script.joined(separator: "/"), contents: try templates.asset("site/erratum.js")),
+        ]
+    }
+
+    /// The home, section and search pages and the search indexes.
+    func indexFiles(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+        try SiteIndex(site: self).files(templates: templates)
+    }
+
+    /// A stub at every old slug of the redirect tables that no file in `taken` already has.
+    func redirectFiles(templates: TemplateLibrary, taken: Set<String>) throws(DiagnosticError) -> [OutputFile] {
+        try RedirectStubs(site: self, taken: taken).files(templates: templates)
+    }
+
+    /// A document's page and its images. With `reuse`, a page whose render and page context
+    /// are unchanged is the previous output's file, and a page whose render was recalled from
+    /// the cache but whose context changed (a new sibling, a new translation) is rendered again.
+    func pageFiles(_ page: SitePage, sidebars: PageSidebars, templates: TemplateLibrary,
+                   reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
         var rendered = page.rendered
+        let sidebar = try sidebars.html(for: rendered, templates: templates)
         let folder = "docs/" + SitePaths.folder(of: rendered.document).joined(separator: "/")
         let path = folder + "/index.html"
         var context = pageContext(rendered, sidebar: sidebar)
@@ -116,7 +111,7 @@ public struct Site: Sendable {
     }
 
     /// The pages beside a document: its parent's children, itself included, in slug order.
-    private func siblings(of document: Document) -> [Document] {
+    func siblings(of document: Document) -> [Document] {
         children[DocumentKey(locale: document.locale, slug: Self.parentSlug(of: document.slug))] ?? []
     }
 
@@ -350,13 +345,19 @@ struct SitePageContext: Sendable, TemplateFields {
     }
 }
 
-/// Sidebar list items, rendered once per section and reused by every page in it.
+/// Each page's sidebar: MDN's named sidebars laid out once per locale, and otherwise the pages
+/// beside it, whose list items are rendered once per section and shared by every page in it.
+///
+/// Pages are made on every core at once, so both are made on first use under a lock; two
+/// threads may lay out the same one, and the first stored wins (they are equal).
 ///
 /// Every page of a section lists the same siblings with the same relative links
 /// (`../<sibling>/index.html`), so only the current page's item differs from page to page.
 /// Rendering each item once keeps a section of n pages at O(n) template work, not O(n²).
-struct SidebarCache {
-    private struct Section {
+final class PageSidebars: Sendable {
+    private struct Section: Sendable {
+        /// Each sibling, in slug order.
+        var siblings: [Document]
         /// Each sibling's item, not marked current.
         var items: [String]
         /// Each sibling's source path, to find the page among them.
@@ -364,31 +365,57 @@ struct SidebarCache {
         var length: Int
     }
 
-    private var sections: [DocumentKey: Section] = [:]
+    private let site: Site
+    private let sections = Mutex<[DocumentKey: Section]>([:])
+    private let layouts = Mutex<[String: SidebarLayout]>([:])
 
-    mutating func html(for document: Document, siblings: [Document], templates: TemplateLibrary) throws(DiagnosticError) -> String {
-        let key = DocumentKey(locale: document.locale, slug: Site.parentSlug(of: document.slug))
-        if sections[key] == nil {
-            var items: [String] = []
-            var paths: [String: Int] = [:]
-            for (index, sibling) in siblings.enumerated() {
-                items.append(try templates.render("site/sidebar-item.html", Self.link(sibling, current: false)))
-                paths[sibling.path] = index
-            }
-            sections[key] = Section(items: items, paths: paths, length: items.reduce(0) { $0 + $1.utf8.count })
+    init(site: Site) { self.site = site }
+
+    /// The sidebar's list items for a rendered page.
+    func html(for page: RenderedDocument, templates: TemplateLibrary) throws(DiagnosticError) -> String {
+        let document = page.document
+        if let name = page.sidebar, let definition = site.catalog.sidebars[name] {
+            let key = name + "\u{0}" + document.locale.tag
+            let layout = layouts.withLock { $0[key] } ?? {
+                let made = SidebarLayout(definition, locale: document.locale, catalog: site.catalog, liveBase: site.liveBase)
+                return layouts.withLock { layouts in
+                    if let stored = layouts[key] { return stored }
+                    layouts[key] = made
+                    return made
+                }
+            }()
+            return layout.html(for: document)
         }
-        guard let section = sections[key] else { return "" }
+        let section = try self.section(of: document, templates: templates)
         let current = section.paths[document.path]
         var result = ""
         result.reserveCapacity(section.length + 64)
         for (index, item) in section.items.enumerated() {
             if index == current {
-                result += try templates.render("site/sidebar-item.html", Self.link(siblings[index], current: true))
+                result += try templates.render("site/sidebar-item.html", Self.link(section.siblings[index], current: true))
             } else {
                 result += item
             }
         }
         return result
+    }
+
+    private func section(of document: Document, templates: TemplateLibrary) throws(DiagnosticError) -> Section {
+        let key = DocumentKey(locale: document.locale, slug: Site.parentSlug(of: document.slug))
+        if let section = sections.withLock({ $0[key] }) { return section }
+        let siblings = site.siblings(of: document)
+        var items: [String] = []
+        var paths: [String: Int] = [:]
+        for (index, sibling) in siblings.enumerated() {
+            items.append(try templates.render("site/sidebar-item.html", Self.link(sibling, current: false)))
+            paths[sibling.path] = index
+        }
+        let made = Section(siblings: siblings, items: items, paths: paths, length: items.reduce(0) { $0 + $1.utf8.count })
+        return sections.withLock { sections in
+            if let stored = sections[key] { return stored }
+            sections[key] = made
+            return made
+        }
     }
 
     static func link(_ document: Document, current: Bool) -> SitePageContext.Link {

@@ -29,7 +29,7 @@ struct SiteIndex {
             let language = site.strings.language(for: locale)
             let words = site.words(language: language)
             // Each page's summary, made once for the index pages and the search index.
-            let summaries = documents.map { Summary.firstParagraph(of: $0.body) }
+            let summaries = documents.map(\.summary)
 
             // Every folder above a document, and what it holds.
             var entries: [String: [Entry]] = [:]
