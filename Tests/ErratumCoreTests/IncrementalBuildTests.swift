@@ -153,6 +153,43 @@ struct IncrementalBuildTests {
         #expect(unchangedAgain.rendered == 0)
     }
 
+    @Test("an unchanged file is recalled by its identity, a touched one by its bytes; only an edited one is parsed")
+    func sourcesRecalled() throws {
+        let space = try Workspace()
+        defer { TestSupport.cleanUp(space.root) }
+        // Files written within a second of a build are not trusted by their identity alone (a
+        // write in the same clock tick would not show): date them an hour back.
+        func age(_ relative: String, hours: Int) throws {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600 * Double(hours))],
+                                                  ofItemAtPath: space.content + "/" + relative)
+        }
+        for relative in Self.content.keys { try age(relative, hours: 1) }
+        let first = try space.buildBoth("first build")
+        #expect(first.sourcesRead?.read == Self.content.keys.filter { $0.hasSuffix(".md") }.count)
+        let unchanged = try space.buildBoth("nothing changed")
+        #expect(unchanged.sourcesRead?.read == 0 && unchanged.sourcesRead?.parsed == 0, "\(String(describing: unchanged.sourcesRead))")
+
+        try age("en-us/glossary/cache/index.md", hours: 2)
+        let touched = try space.buildBoth("a file touched, its bytes unchanged")
+        #expect(touched.sourcesRead?.read == 1 && touched.sourcesRead?.parsed == 0, "\(String(describing: touched.sourcesRead))")
+        #expect(touched.rendered == 0)
+
+        try space.edit("en-us/glossary/cache/index.md") { $0.replacingOccurrences(of: "title: Cache", with: "title: Caches") }
+        try age("en-us/glossary/cache/index.md", hours: 3)
+        let edited = try space.buildBoth("a title edited")
+        #expect(edited.sourcesRead?.read == 1 && edited.sourcesRead?.parsed == 1, "\(String(describing: edited.sourcesRead))")
+        let page = try String(contentsOfFile: space.root + "/incremental/Output/docs/en-US/docs/Glossary/Cache/index.html", encoding: .utf8)
+        #expect(page.contains("Caches"), "the page shows the new title")
+
+        // A cache written by another erratum binary, or damaged, is a clean load, never a wrong one.
+        let sources = SourceCache.path(forOutput: space.root + "/incremental/Output")
+        var bytes = try #require(FileManager.default.contents(atPath: sources))
+        bytes.removeLast(3)
+        try bytes.write(to: URL(fileURLWithPath: sources))
+        let damaged = try space.buildBoth("damaged sources cache")
+        #expect(damaged.sourcesRead?.parsed == first.sourcesRead?.read)
+    }
+
     @Test("a cache from another build environment or a damaged one is ignored")
     func damagedCache() throws {
         let space = try Workspace()

@@ -182,14 +182,7 @@ struct ByteWriter {
                 write(heading.html)
             }
             write(record.diagnostics.count)
-            for diagnostic in record.diagnostics {
-                write(diagnostic.severity.rawValue)
-                write(diagnostic.code.rawValue)
-                write(diagnostic.message)
-                write(diagnostic.location?.file)
-                write(diagnostic.location?.line ?? 0)
-                write(diagnostic.location?.column ?? 0)
-            }
+            for diagnostic in record.diagnostics { write(diagnostic) }
             write(record.assets.count)
             for asset in record.assets {
                 write(asset.source)
@@ -241,6 +234,9 @@ struct ByteReader {
 
     mutating func int() throws(Malformed) -> Int { Int(Int64(bitPattern: try uint64())) }
 
+    /// Whether every byte has been read.
+    var atEnd: Bool { offset == data.endIndex }
+
     /// A count of things that follow, each taking at least one byte.
     mutating func count() throws(Malformed) -> Int {
         let count = try int()
@@ -284,16 +280,7 @@ struct ByteReader {
                 headings.append(.init(level: try int(), id: try string(), html: try string()))
             }
             var diagnostics: [Diagnostic] = []
-            for _ in 0..<(try count()) {
-                guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
-                let code = DiagnosticCode(rawValue: try string())
-                let message = try string()
-                let file = try optionalString()
-                let line = try int()
-                let column = try int()
-                diagnostics.append(Diagnostic(severity, code, message,
-                                              at: file.map { FileLocation(file: $0, line: line, column: column) }))
-            }
+            for _ in 0..<(try count()) { diagnostics.append(try diagnostic()) }
             var assets: [RenderedDocument.Asset] = []
             for _ in 0..<(try count()) {
                 assets.append(.init(source: try string(), path: try string()))

@@ -72,6 +72,9 @@ public struct BuildReport: Sendable {
     public var rendered: Int = 0
     /// Files linked from the previous output rather than made again.
     public var kept: Int = 0
+    /// Documents whose files were read (the others were recalled by their identity), and of
+    /// those, parsed (their bytes were new); nil when the build used no cache.
+    public var sourcesRead: (read: Int, parsed: Int)?
 
     /// One step of the build and how long it took.
     public struct Phase: Sendable {

@@ -31,7 +31,10 @@ public struct Builder: Sendable {
         }
 
         let history = ContentHistory.start(roots: options.contentRoots) // coverage's git log runs meanwhile
-        let (content, loadDiagnostics) = try ContentLoader(roots: options.contentRoots, bodies: .onDisk).load()
+        var loader = ContentLoader(roots: options.contentRoots, bodies: .onDisk)
+        let sourcesPath = SourceCache.path(forOutput: options.outputPath)
+        loader.sources = options.cache ? SourceCache.read(from: sourcesPath) : nil
+        let (content, loadDiagnostics) = try loader.load()
         diagnostics += loadDiagnostics
         try failIfErrors()
         try phases.end("load", cancellation: options.cancellation)
@@ -85,6 +88,7 @@ public struct Builder: Sendable {
                 for page in pages { cache.renders[page.path] = page.record }
                 // The output is already swapped in; without a cache the next build is a clean one.
                 try? cache.write(to: cachePath)
+                try? loader.sources?.write(to: sourcesPath)
                 phases.end("cache")
             }
             return BuildReport(
@@ -98,7 +102,8 @@ public struct Builder: Sendable {
                 seconds: (ContinuousClock.now - started).seconds,
                 phases: phases.phases,
                 rendered: pages.filter(\.rendered).count,
-                kept: manifest.entries.count - transaction.madeCount
+                kept: manifest.entries.count - transaction.madeCount,
+                sourcesRead: loader.sources?.readAndParsed
             )
         } catch {
             transaction.abandon()

@@ -20,6 +20,9 @@ public struct ContentLoader: Sendable {
         case onDisk
     }
 
+    /// What earlier builds loaded, recalled for files unchanged since, and noted for the next.
+    var sources: SourceCache?
+
     /// Creates a loader for the given roots.
     public init(roots: [String], bodies: Bodies = .held) {
         self.roots = roots
@@ -83,10 +86,14 @@ public struct ContentLoader: Sendable {
                 // file order, so diagnostics and duplicate-slug choices do not depend on timing.
                 let relatives = Self.indexFiles(under: localeRoot)
                 let bodies = bodies
+                let sources = sources
                 let parsed = (try? Parallel.map(relatives) { relative throws(DiagnosticError) -> Result<LoadedFile, DiagnosticError> in
                     do throws(DiagnosticError) {
                         let path = localeRoot.appendingPathComponent(relative)
-                        return .success(try LoadedFile(path: path, locale: locale, bodies: bodies))
+                        if let sources { return .success(try sources.load(path, locale: locale, bodies: bodies)) }
+                        let text = try SourceText.read(path)
+                        return .success(try LoadedFile(path: path, locale: locale, text: text, digest: LoadedFile.digest(of: text),
+                                                       bodies: bodies))
                     } catch {
                         return .failure(error)
                     }
@@ -161,22 +168,34 @@ public struct ContentLoader: Sendable {
     }
 }
 
-/// One `index.md` as the loader keeps it: the document without its body, and the warnings
-/// its front matter gave.
+/// One `index.md` as the loader keeps it: the document (with or without its body), where its
+/// body starts, and the warnings its front matter gave.
 struct LoadedFile: Sendable {
     var document: Document
+    /// Where the body starts in the file's text, in UTF-8 bytes.
+    var bodyOffset: Int
     var warnings: [Diagnostic]
 
-    /// Reads and parses the file; with `onDisk`, its body is let go once its summary is taken.
-    init(path: String, locale: ContentLocale, bodies: ContentLoader.Bodies) throws(DiagnosticError) {
-        let text = try SourceText.read(path)
+    init(document: Document, bodyOffset: Int, warnings: [Diagnostic]) {
+        self.document = document
+        self.bodyOffset = bodyOffset
+        self.warnings = warnings
+    }
+
+    /// Parses a file's text; with `onDisk`, its body is let go once its summary is taken.
+    init(path: String, locale: ContentLocale, text: String, digest: Digest, bodies: ContentLoader.Bodies) throws(DiagnosticError) {
         let parsed = try FrontMatterParser(path: path).parse(text)
+        document = Document(locale: locale, frontMatter: parsed.frontMatter, body: bodies == .held ? parsed.body : nil,
+                            bodyLine: parsed.bodyLine, bodyOffset: parsed.bodyOffset, path: path,
+                            summary: Summary.firstParagraph(of: parsed.body), sourceDigest: digest)
+        bodyOffset = parsed.bodyOffset
+        warnings = parsed.warnings
+    }
+
+    /// The fingerprint of a file's text.
+    static func digest(of text: String) -> Digest {
         var hasher = StableHasher()
         hasher.combine(text)
-        document = Document(locale: locale, frontMatter: parsed.frontMatter, body: bodies == .held ? parsed.body : nil,
-                            bodyLine: parsed.bodyLine,
-                            bodyOffset: parsed.bodyOffset, path: path, summary: Summary.firstParagraph(of: parsed.body),
-                            sourceDigest: hasher.finalize())
-        warnings = parsed.warnings
+        return hasher.finalize()
     }
 }

@@ -68,6 +68,20 @@ public struct Document: Sendable, Identifiable {
         return String(text[start...])
     }
 
+    /// This document holding its body, read from its file if it was left there.
+    func holdingBody() throws(DiagnosticError) -> Document {
+        var copy = self
+        copy.heldBody = try readBody()
+        return copy
+    }
+
+    /// This document without its body, which is read from its file when asked.
+    func leavingBody() -> Document {
+        var copy = self
+        copy.heldBody = nil
+        return copy
+    }
+
     /// The body, or an empty one when the file can no longer be read (see `readBody()`); set,
     /// the document holds the new body and takes its summary and digest from it.
     public var body: String {

@@ -26,7 +26,7 @@ struct PipeTable: Sendable, Hashable {
     /// replaced by one line `marker(index)` (indented as the table was) and the tables in order.
     static func extract(from markdown: String, marker: (Int) -> String) -> (String, [PipeTable]) {
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.contains(where: { $0.contains("|") }) else { return (markdown, []) }
+        guard markdown.utf8.contains(UInt8(ascii: "|")) else { return (markdown, []) }
         var output: [Substring] = []
         var tables: [PipeTable] = []
         var fence: (character: Character, count: Int)?
@@ -53,7 +53,7 @@ struct PipeTable: Sendable, Hashable {
             // A table starts with a header row and a delimiter row of the same width. (A header
             // row may also interrupt a paragraph in GFM; MDN's tables always follow a blank line,
             // and requiring one keeps prose with pipes from turning into tables.)
-            if previousBlank, index + 1 < lines.count, line.contains("|"),
+            if previousBlank, index + 1 < lines.count, line.utf8.contains(UInt8(ascii: "|")),
                let header = Self.cells(line), let alignments = Self.delimiter(lines[index + 1]),
                header.count == alignments.count {
                 let indent = String(line.prefix { $0 == " " })

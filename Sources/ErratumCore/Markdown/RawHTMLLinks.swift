@@ -49,24 +49,33 @@ enum TableContainer {
     /// Raw HTML with each `<table …>…</table>` (nested ones too) wrapped.
     static func wrapTables(in html: String) -> String {
         guard mayHoldTable(html) else { return html }
-        var result = ""
-        var rest = html[...]
-        while let tag = rest.range(of: "<", options: []) {
-            result += rest[..<tag.lowerBound]
-            let after = rest[tag.upperBound...]
-            if let end = Self.tagName(after, "table") {
-                result += open + "<table"
-                rest = after[end...]
-            } else if after.first == "/", let end = Self.tagName(after.dropFirst(), "table"),
-                      let close = after[end...].firstIndex(of: ">") {
-                result += "</table>" + Self.close
-                rest = after[after.index(after: close)...]
+        // Bytes, not characters: tags are ASCII, and raw HTML blocks run to hundreds of KB.
+        let bytes = Array(html.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 64)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "<") else {
+                result.append(byte)
+                index += 1
+                continue
+            }
+            if let end = tagName(bytes, at: index + 1) {
+                result += open.utf8
+                result += "<table".utf8
+                index = end
+            } else if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"), let end = tagName(bytes, at: index + 2),
+                      let close = bytes[end...].firstIndex(of: UInt8(ascii: ">")) {
+                result += "</table>".utf8
+                result += Self.close.utf8
+                index = close + 1
             } else {
-                result += "<"
-                rest = after
+                result.append(byte)
+                index += 1
             }
         }
-        return result + rest
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Whether `<t` or `<T` occurs at all: a byte scan, as most raw HTML holds no table.
@@ -79,12 +88,13 @@ enum TableContainer {
         return false
     }
 
-    /// Where `name` ends if `text` starts with it as a whole tag name (case-insensitive).
-    private static func tagName(_ text: Substring, _ name: String) -> Substring.Index? {
-        guard text.count > name.count || text.count == name.count,
-              text.prefix(name.count).lowercased() == name else { return nil }
-        let end = text.index(text.startIndex, offsetBy: name.count)
-        guard end == text.endIndex || " \t\n/>".contains(text[end]) else { return nil }
+    /// Where the tag name `table` ends if it starts at `start` as a whole name (in any case).
+    private static func tagName(_ bytes: [UInt8], at start: Int) -> Int? {
+        let name = "table".utf8
+        guard start + name.count <= bytes.count else { return nil }
+        for (offset, letter) in name.enumerated() where bytes[start + offset] | 0x20 != letter { return nil }
+        let end = start + name.count
+        guard end == bytes.count || " \t\n/>".utf8.contains(bytes[end]) else { return nil }
         return end
     }
 }

@@ -387,18 +387,36 @@ final class PageSidebars: Sendable {
             return layout.html(for: document)
         }
         let section = try self.section(of: document, templates: templates)
-        let current = section.paths[document.path]
+        let current = section.paths[document.path] ?? 0
+        var shown = section.items.indices
         var result = ""
-        result.reserveCapacity(section.length + 64)
-        for (index, item) in section.items.enumerated() {
+        if section.items.count > Self.fullListLimit {
+            // A long section (MDN's Web/API has 1,232 pages) lists the pages around this one and
+            // links the section's own page, which lists them all: every page listing every
+            // sibling made the site grow with the square of the section.
+            let start = min(max(0, current - Self.window / 2), section.items.count - Self.window)
+            shown = start..<(start + Self.window)
+            let language = site.strings.language(for: document.locale)
+            let title = site.word("section-pages", "All {count} pages of this section", language: language)
+                .replacingOccurrences(of: "{count}", with: String(section.items.count))
+            // The section's page is the parent folder's, or the locale's home for a top-level page.
+            let href = Site.parentSlug(of: document.slug).isEmpty ? "../../index.html" : "../index.html"
+            result += try templates.render("site/sidebar-item.html", SitePageContext.Link(title: title, href: href, current: false))
+        }
+        result.reserveCapacity(section.length / max(1, section.items.count) * shown.count + 256)
+        for index in shown {
             if index == current {
                 result += try templates.render("site/sidebar-item.html", Self.link(section.siblings[index], current: true))
             } else {
-                result += item
+                result += section.items[index]
             }
         }
         return result
     }
+
+    /// Sections with more pages than this list only `window` of them around the page.
+    static let fullListLimit = 100
+    static let window = 60
 
     private func section(of document: Document, templates: TemplateLibrary) throws(DiagnosticError) -> Section {
         let key = DocumentKey(locale: document.locale, slug: Site.parentSlug(of: document.slug))

@@ -1,0 +1,244 @@
+import Foundation
+import Synchronization
+
+/// What loading made of each `index.md` in the previous build, so that an unchanged file is
+/// not read and parsed again: its front matter, summary, body position and warnings, recalled
+/// by the file's identity (device, inode, size, modification and change times), as git's
+/// index and make recall a file. A file whose identity changed but whose bytes did not (a
+/// `touch`, a checkout rewriting the same text) is read and hashed, and its parse recalled.
+///
+/// It lives in the cache folder beside the output (`.Output.cache/sources`) and is written
+/// after the output is swapped in. A cache from another erratum binary or format is ignored.
+final class SourceCache: Sendable {
+    /// The file's identity on disk.
+    struct Identity: Sendable, Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: Int64
+        var modifiedNanoseconds: Int64
+        var changed: Int64
+        var changedNanoseconds: Int64
+
+        /// The identity of a regular file (links followed, as the loader reads through them).
+        init?(path: String) {
+            var status = stat()
+            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            size = Int64(status.st_size)
+            modified = Int64(status.st_mtim.tv_sec)
+            modifiedNanoseconds = Int64(status.st_mtim.tv_nsec)
+            changed = Int64(status.st_ctim.tv_sec)
+            changedNanoseconds = Int64(status.st_ctim.tv_nsec)
+        }
+
+        init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, modifiedNanoseconds: Int64, changed: Int64,
+             changedNanoseconds: Int64) {
+            self.device = device
+            self.inode = inode
+            self.size = size
+            self.modified = modified
+            self.modifiedNanoseconds = modifiedNanoseconds
+            self.changed = changed
+            self.changedNanoseconds = changedNanoseconds
+        }
+
+        /// Whether the file may change later without its identity showing it: a write within
+        /// the file system's clock tick of `moment`, when it was read (git's "racy" entries).
+        func isRacy(readAt moment: timespec) -> Bool {
+            modified >= Int64(moment.tv_sec) - 1
+        }
+    }
+
+    struct Entry: Sendable {
+        var identity: Identity
+        /// Whether the identity alone may be trusted next time (see `Identity.isRacy`).
+        var trusted: Bool
+        var file: LoadedFile
+    }
+
+    /// Bumped whenever the format or the meaning of a parse changes.
+    static let format = 1
+
+    private let previous: [String: Entry]
+    private let current = Mutex<[String: Entry]>([:])
+    /// Files read this load, and of those, parsed (their bytes new to the cache).
+    private let counts = Mutex((read: 0, parsed: 0))
+    /// When this load began: a file modified since then (or within the second before) is not
+    /// remembered by its identity, only by its bytes.
+    private let started: timespec
+
+    /// A cache recalling `previous` (empty for a first build).
+    init(previous: [String: Entry] = [:]) {
+        self.previous = previous
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        started = now
+    }
+
+    /// The cache file of an output folder: `<parent>/.<name>.cache/sources`.
+    static func path(forOutput output: String) -> String {
+        OutputWriter(destination: output).cacheFolder.appendingPathComponent("sources")
+    }
+
+    /// Loads `path` as a document of `locale`, from the previous build when the file is the one
+    /// it loaded, and notes it for the next build.
+    func load(_ path: String, locale: ContentLocale, bodies: ContentLoader.Bodies) throws(DiagnosticError) -> LoadedFile {
+        let identity = Identity(path: path)
+        if let identity, let entry = previous[path], entry.trusted, entry.identity == identity,
+           entry.file.document.locale == locale, bodies == .onDisk {
+            remember(path, identity: identity, file: entry.file)
+            return entry.file
+        }
+        let text = try SourceText.read(path)
+        let digest = LoadedFile.digest(of: text)
+        var file: LoadedFile
+        if let entry = previous[path], entry.file.document.sourceDigest == digest, entry.file.document.locale == locale {
+            file = entry.file
+            counts.withLock { $0.read += 1 }
+        } else {
+            file = try LoadedFile(path: path, locale: locale, text: text, digest: digest, bodies: .onDisk)
+            counts.withLock { $0.read += 1; $0.parsed += 1 }
+        }
+        if bodies == .held { file.document = try file.document.holdingBody() }
+        if let identity { remember(path, identity: identity, file: file) }
+        return file
+    }
+
+    /// How many files this load read, and how many of those it parsed.
+    var readAndParsed: (read: Int, parsed: Int) { counts.withLock { $0 } }
+
+    private func remember(_ path: String, identity: Identity, file: LoadedFile) {
+        var kept = file
+        kept.document = kept.document.leavingBody()
+        let entry = Entry(identity: identity, trusted: !identity.isRacy(readAt: started), file: kept)
+        current.withLock { $0[path] = entry }
+    }
+
+    /// Reads the cache, or an empty one when there is none usable.
+    static func read(from path: String) -> SourceCache {
+        guard let data = FileManager.default.contents(atPath: path) else { return SourceCache() }
+        var reader = ByteReader(data)
+        return (try? reader.sourceCache()).map { SourceCache(previous: $0) } ?? SourceCache()
+    }
+
+    /// Writes what this load noted: a temporary file, then a rename over the old one.
+    func write(to path: String) throws(DiagnosticError) {
+        var writer = ByteWriter()
+        writer.write(sources: current.withLock { $0 })
+        try OutputWriter.replace(path, with: writer.data)
+    }
+
+    /// A fingerprint of the erratum binary, so that a new parser does not recall old parses.
+    static let binaryIdentity: [Int] = {
+        var binary = stat()
+        guard stat("/proc/self/exe", &binary) == 0 else { return [] }
+        return [Int(binary.st_size), Int(binary.st_mtim.tv_sec), Int(binary.st_mtim.tv_nsec)]
+    }()
+}
+
+extension ByteWriter {
+    mutating func write(_ diagnostic: Diagnostic) {
+        write(diagnostic.severity.rawValue)
+        write(diagnostic.code.rawValue)
+        write(diagnostic.message)
+        write(diagnostic.location?.file)
+        write(diagnostic.location?.line ?? 0)
+        write(diagnostic.location?.column ?? 0)
+    }
+
+    mutating func write(_ texts: [String]) {
+        write(texts.count)
+        for text in texts { write(text) }
+    }
+
+    mutating func write(sources: [String: SourceCache.Entry]) {
+        write("erratum-sources")
+        write(SourceCache.format)
+        write(SourceCache.binaryIdentity.count)
+        for number in SourceCache.binaryIdentity { write(number) }
+        write(sources.count)
+        for (path, entry) in sources.sorted(by: { $0.key < $1.key }) {
+            write(path)
+            let identity = entry.identity
+            write(identity.device)
+            write(identity.inode)
+            write(Int(identity.size))
+            write(Int(identity.modified))
+            write(Int(identity.modifiedNanoseconds))
+            write(Int(identity.changed))
+            write(Int(identity.changedNanoseconds))
+            write(entry.trusted ? 1 : 0)
+            let document = entry.file.document
+            write(document.locale.tag)
+            let front = document.frontMatter
+            write(front.title)
+            write(front.shortTitle)
+            write(front.slug)
+            write(front.pageType)
+            write(front.specURLs)
+            write(front.browserCompat)
+            write(front.sidebar)
+            write(front.status)
+            write(front.sourceCommit)
+            write(front.originalSlug)
+            write(document.bodyLine)
+            write(entry.file.bodyOffset)
+            write(document.summary)
+            write(document.sourceDigest)
+            write(entry.file.warnings.count)
+            for warning in entry.file.warnings { write(warning) }
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func diagnostic() throws(Malformed) -> Diagnostic {
+        guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
+        let code = DiagnosticCode(rawValue: try string())
+        let message = try string()
+        let file = try optionalString()
+        let line = try int()
+        let column = try int()
+        return Diagnostic(severity, code, message, at: file.map { FileLocation(file: $0, line: line, column: column) })
+    }
+
+    mutating func strings() throws(Malformed) -> [String] {
+        var texts: [String] = []
+        for _ in 0..<(try count()) { texts.append(try string()) }
+        return texts
+    }
+
+    mutating func sourceCache() throws(Malformed) -> [String: SourceCache.Entry] {
+        guard try string() == "erratum-sources", try int() == SourceCache.format else { throw Malformed() }
+        var binary: [Int] = []
+        for _ in 0..<(try count()) { binary.append(try int()) }
+        guard binary == SourceCache.binaryIdentity else { throw Malformed() }
+        var entries: [String: SourceCache.Entry] = [:]
+        for _ in 0..<(try count()) {
+            let path = try string()
+            let identity = SourceCache.Identity(
+                device: try uint64(), inode: try uint64(), size: Int64(try int()), modified: Int64(try int()),
+                modifiedNanoseconds: Int64(try int()), changed: Int64(try int()), changedNanoseconds: Int64(try int()))
+            let trusted = try int() == 1
+            let locale = ContentLocale(tag: try string())
+            var front = FrontMatter(title: try string(), shortTitle: try optionalString(), slug: try string(),
+                                    pageType: try optionalString(), specURLs: try strings(), browserCompat: try strings(),
+                                    sidebar: try optionalString(), status: try strings(), sourceCommit: try optionalString())
+            front.originalSlug = try optionalString()
+            let bodyLine = try int()
+            let bodyOffset = try int()
+            let summary = try optionalString()
+            let digest = try digest()
+            var warnings: [Diagnostic] = []
+            for _ in 0..<(try count()) { warnings.append(try diagnostic()) }
+            let document = Document(locale: locale, frontMatter: front, body: nil, bodyLine: bodyLine, bodyOffset: bodyOffset,
+                                    path: path, summary: summary, sourceDigest: digest)
+            entries[path] = SourceCache.Entry(identity: identity, trusted: trusted,
+                                              file: LoadedFile(document: document, bodyOffset: bodyOffset, warnings: warnings))
+        }
+        guard atEnd else { throw Malformed() }
+        return entries
+    }
+}
