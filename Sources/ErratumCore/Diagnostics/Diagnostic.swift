@@ -87,6 +87,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let strings = Self(rawValue: "strings")
     /// Writing the output failed.
     public static let outputIO = Self(rawValue: "output-io")
+    /// Another build holds the output folder's lock, and this one was told not to wait.
+    public static let outputLocked = Self(rawValue: "output-locked")
     /// A command-line setting that cannot work.
     public static let usage = Self(rawValue: "usage")
     /// The build was stopped by a signal (SIGINT, SIGTERM) before it finished.
