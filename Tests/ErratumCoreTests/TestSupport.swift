@@ -59,6 +59,12 @@ enum TestSupport {
         return result
     }
 
+    /// The paths whose bytes differ between two snapshots (or that only one has), sorted: what a
+    /// failed comparison prints, instead of both trees whole.
+    static func differences(_ one: [String: Data], _ other: [String: Data]) -> [String] {
+        Set(one.keys).union(other.keys).filter { one[$0] != other[$0] }.sorted()
+    }
+
     /// The built-in content, loaded into a catalog.
     static func builtInCatalog() throws -> Catalog {
         let (content, diagnostics) = try ContentLoader(roots: [contentRoot]).load()
