@@ -109,8 +109,15 @@ struct ConcurrentBuildTests {
             return false
         }
 
-        /// Waits for the process to end; its exit status, or nil when a signal ended it.
-        func finish() -> Int32? {
+        /// Waits for the process to end; its exit status, or nil when a signal ended it. A
+        /// watchdog kills it after `limit`: a build that waits for a lock nobody releases would
+        /// otherwise hang the test instead of failing it.
+        func finish(killingAfter limit: Duration = .seconds(600)) -> Int32? {
+            let deadline = ContinuousClock.now + limit
+            while process.isRunning, ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             // The pipe may still hold the last lines.
             Thread.sleep(forTimeInterval: 0.05)
@@ -200,10 +207,11 @@ struct ConcurrentBuildTests {
 
         let held = try HeldLock(space.lockFile)
         defer { held.release() }
-        let started = ContinuousClock.now
-        let (status, errors) = try Self.run(space.start(second, ["--no-wait"]))
-        #expect(status == 1)
-        #expect(ContinuousClock.now - started < .seconds(30), "it does not wait")
+        // The lock is held until the end of the test: a build that waited would be killed.
+        let build = try space.start(second, ["--no-wait"])
+        let status = build.finish(killingAfter: .seconds(120))
+        let errors = build.standardError
+        #expect(status == 1, "it stops at once, without waiting")
         #expect(errors.contains("error: another build (pid \(getpid())) is writing '\(space.output)'; this build stopped without waiting for it [output-locked]"),
                 "\(errors)")
         #expect(errors.contains("build failed: 1 error, 0 warnings; \(space.output) left as it was"), "\(errors)")
