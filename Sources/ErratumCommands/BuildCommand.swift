@@ -53,6 +53,10 @@ public struct BuildCommand: ParsableCommand {
         "Render every document, neither reading nor writing the build cache (.<output>.cache beside the output folder)."))
     var noCache = false
 
+    @Flag(name: .customLong("no-wait"), help: ArgumentHelp(
+        "Fail at once, instead of waiting, when another build is writing the same output folder."))
+    var noWait = false
+
     public init() {}
 
     public func validate() throws {
@@ -73,6 +77,12 @@ public struct BuildCommand: ParsableCommand {
             strict: strict
         )
         options.cache = !noCache
+        options.waitsForOtherBuild = !noWait
+        let shownOutput = outputPath
+        options.waitingForOtherBuild = { holder in
+            let who = holder.map { " (pid \($0))" } ?? ""
+            DiagnosticPrinter.printLine("erratum: waiting for another build of \(shownOutput)\(who) to finish…", toStandardError: true)
+        }
         let stop = SignalStop()
         options.cancellation = stop.cancellation
         let meter = ProgressMeter(isTerminal: !quiet && isatty(STDERR_FILENO) == 1)

@@ -27,9 +27,12 @@ enum TestSupport {
     }
 
     /// The names in a folder, but the build cache beside an output folder (`.Output.cache`),
-    /// which a successful build leaves on purpose.
+    /// which a successful build leaves on purpose, and the lock file every build leaves
+    /// (`.Output.lock`).
     static func entries(_ folder: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".cache") || !$0.hasPrefix(".") }
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+            !$0.hasPrefix(".") || !($0.hasSuffix(".cache") || $0.hasSuffix(".lock"))
+        }
     }
 
     /// Writes files (relative path → text) under a folder.
@@ -54,6 +57,12 @@ enum TestSupport {
             }
         }
         return result
+    }
+
+    /// The paths whose bytes differ between two snapshots (or that only one has), sorted: what a
+    /// failed comparison prints, instead of both trees whole.
+    static func differences(_ one: [String: Data], _ other: [String: Data]) -> [String] {
+        Set(one.keys).union(other.keys).filter { one[$0] != other[$0] }.sorted()
     }
 
     /// The built-in content, loaded into a catalog.

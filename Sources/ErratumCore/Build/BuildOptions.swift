@@ -27,6 +27,11 @@ public struct BuildOptions: Sendable {
     public var cache = true
     /// Stops the build early when cancelled (the command line cancels on SIGINT and SIGTERM).
     public var cancellation: BuildCancellation?
+    /// Whether a build finding another build of the same output running waits for it to finish
+    /// (the default) or fails at once with `output-locked` (see `OutputLock`).
+    public var waitsForOtherBuild = true
+    /// Told once, with the other build's process id when known, that this build waits for it.
+    public var waitingForOtherBuild: (@Sendable (_ holder: Int32?) -> Void)?
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 

@@ -8,11 +8,15 @@ public struct Builder: Sendable {
     /// Creates a builder.
     public init(options: BuildOptions) { self.options = options }
 
-    /// Builds everything and swaps it into the output folder.
+    /// Builds everything and swaps it into the output folder, once no other build holds it
+    /// (`OutputLock`).
     ///
     /// - Throws: `DiagnosticError` with every diagnostic found (warnings included) when any is an
     ///   error (or any warning, with `strict`); the output folder is then left as it was.
     public func build() throws(DiagnosticError) -> BuildReport {
+        let lock = try OutputLock.acquire(forOutput: options.outputPath, wait: options.waitsForOtherBuild,
+                                          cancellation: options.cancellation, waiting: options.waitingForOtherBuild)
+        defer { lock.release() }
         let started = ContinuousClock.now
         var phases = PhaseClock()
         var diagnostics: [Diagnostic] = []

@@ -42,16 +42,16 @@ public struct ContentLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         let fileManager = FileManager.default
 
+        var indexFileCount = 0
         for root in roots {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard let rootID = ContentTree.folderID(root) else {
                 throw DiagnosticError(.sourceIO, "content folder '\(root)' does not exist")
             }
             let (strings, problems) = L10nStrings.load(folder: root.appendingPathComponent("jsondata"))
             l10n.merge(strings)
             diagnostics += problems
             let sidebarFolder = root.appendingPathComponent("sidebars")
-            for name in ((try? fileManager.contentsOfDirectory(atPath: sidebarFolder)) ?? []).sorted() where name.hasSuffix(".yaml") {
+            for name in ContentTree.names(in: sidebarFolder).sorted() where name.hasSuffix(".yaml") {
                 let path = sidebarFolder.appendingPathComponent(name)
                 do {
                     let text = try SourceText.read(path)
@@ -84,7 +84,9 @@ public struct ContentLoader: Sendable {
 
                 // Reading and parsing run on every core; what they found is then taken in
                 // file order, so diagnostics and duplicate-slug choices do not depend on timing.
-                let relatives = Self.indexFiles(under: localeRoot)
+                let (relatives, loops) = ContentTree.indexFiles(under: localeRoot, inside: [.init(id: rootID, path: root)])
+                diagnostics += loops
+                indexFileCount += relatives.count
                 let bodies = bodies
                 let sources = sources
                 let parsed = (try? Parallel.map(relatives) { relative throws(DiagnosticError) -> Result<LoadedFile, DiagnosticError> in
@@ -125,6 +127,9 @@ public struct ContentLoader: Sendable {
                 }
             }
         }
+        if indexFileCount == 0 {
+            diagnostics.append(noDocuments())
+        }
         let sorted = documents.values.sorted { $0.id < $1.id }
         var content = ContentSet(documents: sorted, redirects: redirects, l10n: l10n)
         content.sidebars = sidebars
@@ -141,30 +146,32 @@ public struct ContentLoader: Sendable {
             .replacingOccurrences(of: "?", with: "_question_")
     }
 
-    /// Sub-folders of a root whose names look like locale tags (`en-us`, `fr`, `zh-cn`).
+    /// Sub-folders of a root, or links to folders, whose names look like locale tags (`en-us`,
+    /// `fr`, `zh-cn`).
     static func localeFolders(in root: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { name in
+        ContentTree.names(in: root).filter { name in
             let parts = name.split(separator: "-", omittingEmptySubsequences: false)
             guard let language = parts.first, (2...3).contains(language.count),
                   language.allSatisfy({ $0.isASCII && $0.isLowercase }) else { return false }
-            var isDirectory: ObjCBool = false
             return parts.dropFirst().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }
-                && FileManager.default.fileExists(atPath: root.appendingPathComponent(name), isDirectory: &isDirectory)
-                && isDirectory.boolValue
+                && ContentTree.folderID(root.appendingPathComponent(name)) != nil
         }.sorted()
     }
 
-    /// Paths of every `index.md` below a folder, relative to it, sorted.
-    static func indexFiles(under folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative == "index.md" || relative.hasSuffix("/index.md") {
-                found.append(relative)
-            }
-        }
-        return found.filter { $0 != "index.md" }.sorted()
+    /// The warning of a load that found no `index.md` at all, saying where it looked: a wrong
+    /// `--content` otherwise builds an empty site without a word.
+    func noDocuments() -> Diagnostic {
+        let quoted = roots.map { "'\($0)'" }.joined(separator: ", ")
+        let found = roots.map { root in
+            let locales = Self.localeFolders(in: root)
+            return locales.isEmpty
+                ? "'\(root)' has no locale folder"
+                : "'\(root)' has locale folder\(locales.count == 1 ? "" : "s") \(locales.joined(separator: ", ")) with no <slug>/index.md below"
+        }.joined(separator: "; ")
+        return Diagnostic(
+            .warning, .noDocuments,
+            "found no document in the content root\(roots.count == 1 ? "" : "s") \(quoted): documents are read from "
+                + "<root>/<locale>/<slug>/index.md, with locale folders named like en-us, fr or zh-cn; \(found)")
     }
 }
 

@@ -56,6 +56,11 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let unknownKey = Self(rawValue: "unknown-front-matter-key")
     /// A source file is not valid UTF-8 or cannot be read.
     public static let sourceIO = Self(rawValue: "source-io")
+    /// A symbolic link in a content root that leads back to a folder holding it; it is not
+    /// followed, so the walk ends.
+    public static let linkLoop = Self(rawValue: "link-loop")
+    /// The content roots hold no document at all (no `<locale>/<slug>/index.md`).
+    public static let noDocuments = Self(rawValue: "no-documents")
     /// Two documents claim the same locale and slug.
     public static let duplicateSlug = Self(rawValue: "duplicate-slug")
     /// A slug (or `original_slug`) that is no path below the locale: with a `..`, `.` or empty
@@ -87,6 +92,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let strings = Self(rawValue: "strings")
     /// Writing the output failed.
     public static let outputIO = Self(rawValue: "output-io")
+    /// Another build holds the output folder's lock, and this one was told not to wait.
+    public static let outputLocked = Self(rawValue: "output-locked")
     /// A command-line setting that cannot work.
     public static let usage = Self(rawValue: "usage")
     /// The build was stopped by a signal (SIGINT, SIGTERM) before it finished.
