@@ -14,12 +14,22 @@ import Foundation
 /// the build is then a clean one.
 struct BuildCache: Sendable {
     /// Bumped whenever the format or anything the fingerprints cover changes meaning.
-    static let format = 1
+    static let format = 2
 
     /// The fingerprint of everything every page depends on (see `Builder.environment`).
     var environment: Digest
+    /// The catalog's `structureDigest` when this cache was written.
+    var structure: Digest?
     /// Each document's render, by the document's path.
     var renders: [String: RenderRecord] = [:]
+    /// The site-wide products (index pages, redirect stubs, error pages…), by name.
+    var products: [String: ProductRecord] = [:]
+
+    /// The files one site-wide product made, and the fingerprint of what it was made from.
+    struct ProductRecord: Sendable {
+        var input: Digest
+        var files: [(path: String, key: Digest)]
+    }
 
     /// One document's render, minus its HTML.
     struct RenderRecord: Sendable {
@@ -28,6 +38,11 @@ struct BuildCache: Sendable {
         var dependencies: [Dependency]
         /// `Catalog.answers(to: dependencies)` when it rendered.
         var answers: Digest
+        /// The same for the dependencies that can change while the catalog's structure does
+        /// not (`Dependency.dependsOnMoreThanStructure`).
+        var volatileAnswers: Digest
+        /// The key of the page made from this render (render, page context, environment).
+        var pageKey: Digest?
         var sidebar: String?
         var headings: [MarkdownRenderer.Heading]
         var diagnostics: [Diagnostic]
@@ -154,11 +169,26 @@ struct ByteWriter {
         write("erratum-cache")
         write(BuildCache.format)
         write(cache.environment)
+        write(cache.structure == nil ? 0 : 1)
+        if let structure = cache.structure { write(structure) }
+        write(cache.products.count)
+        for (name, product) in cache.products.sorted(by: { $0.key < $1.key }) {
+            write(name)
+            write(product.input)
+            write(product.files.count)
+            for file in product.files {
+                write(file.path)
+                write(file.key)
+            }
+        }
         write(cache.renders.count)
         for (path, record) in cache.renders.sorted(by: { $0.key < $1.key }) {
             write(path)
             write(record.source)
             write(record.answers)
+            write(record.volatileAnswers)
+            write(record.pageKey == nil ? 0 : 1)
+            if let pageKey = record.pageKey { write(pageKey) }
             write(record.dependencies.count)
             for dependency in record.dependencies {
                 switch dependency {
@@ -261,10 +291,20 @@ struct ByteReader {
     mutating func cache(environment: Digest) throws(Malformed) -> BuildCache? {
         guard try string() == "erratum-cache", try int() == BuildCache.format, try digest() == environment else { return nil }
         var cache = BuildCache(environment: environment)
+        cache.structure = try int() == 0 ? nil : try digest()
+        for _ in 0..<(try count()) {
+            let name = try string()
+            let input = try digest()
+            var files: [(path: String, key: Digest)] = []
+            for _ in 0..<(try count()) { files.append((try string(), try digest())) }
+            cache.products[name] = BuildCache.ProductRecord(input: input, files: files)
+        }
         for _ in 0..<(try count()) {
             let path = try string()
             let source = try digest()
             let answers = try digest()
+            let volatileAnswers = try digest()
+            let pageKey = try int() == 0 ? nil : try digest()
             var dependencies: [Dependency] = []
             for _ in 0..<(try count()) {
                 switch try int() {
@@ -285,7 +325,8 @@ struct ByteReader {
             for _ in 0..<(try count()) {
                 assets.append(.init(source: try string(), path: try string()))
             }
-            cache.renders[path] = .init(source: source, dependencies: dependencies, answers: answers, sidebar: sidebar,
+            cache.renders[path] = .init(source: source, dependencies: dependencies, answers: answers,
+                                        volatileAnswers: volatileAnswers, pageKey: pageKey, sidebar: sidebar,
                                         headings: headings, diagnostics: diagnostics, assets: assets)
         }
         guard offset == data.endIndex else { throw Malformed() }

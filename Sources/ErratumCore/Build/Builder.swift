@@ -65,22 +65,47 @@ public struct Builder: Sendable {
             let sidebars = PageSidebars(site: site)
             var files = 0
             for file in try site.assetFiles(templates: templates) { try transaction.write(file) }
+            let structure = catalog.structureDigest(sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
             let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                       progress: options.progress, cancellation: options.cancellation) { page throws(DiagnosticError) in
-                for file in try site.pageFiles(page, sidebars: sidebars, templates: templates, reuse: reuse) {
-                    try transaction.write(file)
+                                       structure: structure, progress: options.progress,
+                                       cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
+                // Nothing the page shows changed: the previous output's file is this page.
+                if let kept, let reuse, reuse.previous.hasFile(Site.pagePath(of: page.rendered.document), key: kept) {
+                    try transaction.write(.previous(Site.pagePath(of: page.rendered.document), key: kept))
+                    for file in try site.imageFiles(of: page.rendered) { try transaction.write(file) }
+                    return kept
                 }
+                let (files, key) = try site.pageFiles(page, sidebars: sidebars, templates: templates, reuse: reuse)
+                for file in files { try transaction.write(file) }
+                return key
             }
             diagnostics += pages.flatMap(\.record.diagnostics)
             try failIfErrors()
             try phases.end("pages", cancellation: options.cancellation)
 
-            files += try write(site.indexFiles(templates: templates), to: transaction)
-            files += try write(site.redirectFiles(templates: templates, taken: transaction.paths), to: transaction)
+            // The site-wide products, each made again only when what it shows changed.
+            var products = ProductWriter(transaction: transaction, previous: previous, reuse: reuse, cancellation: options.cancellation)
+            var summaries = StableHasher()
+            summaries.combine(structure)
+            summaries.combine(catalog.summariesDigest())
+            files += try products.write("site-index", input: summaries.finalize()) { () throws(DiagnosticError) in
+                try site.indexFiles(templates: templates)
+            }
+            files += try products.write("redirect-stubs", input: structure) { () throws(DiagnosticError) in
+                // Stubs never replace a page or index page: those paths are taken first.
+                try site.redirectFiles(templates: templates, taken: transaction.paths)
+            }
             try phases.end("site", cancellation: options.cancellation)
-            let errorBodies = try write(ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates),
-                                        to: transaction)
-            let configs = try write(ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates), to: transaction)
+            var errorInputs = StableHasher()
+            errorInputs.combine(structure)
+            settings.combine(into: &errorInputs)
+            errorInputs.combine(errorsRoot)
+            let errorBodies = try products.write("error-pages", input: errorInputs.finalize()) { () throws(DiagnosticError) in
+                try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
+            }
+            let configs = try products.write("server-configs", input: errorInputs.finalize()) { () throws(DiagnosticError) in
+                try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
+            }
             try phases.end("errors", cancellation: options.cancellation)
             _ = try write(CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
                 .files(templates: templates), to: transaction)
@@ -89,6 +114,8 @@ public struct Builder: Sendable {
             phases.end("swap")
             if options.cache {
                 var cache = BuildCache(environment: environment)
+                cache.structure = structure
+                cache.products = products.records
                 for page in pages { cache.renders[page.path] = page.record }
                 // The output is already swapped in; without a cache the next build is a clean one.
                 try? cache.write(to: cachePath)
@@ -115,6 +142,43 @@ public struct Builder: Sendable {
         }
     }
 
+    /// Writes the site-wide products (index pages, redirect stubs, error pages, configs): each is
+    /// made again only when the fingerprint of what it is made from changed, or when one of its
+    /// files is no longer as the previous build wrote it; otherwise its files are kept.
+    struct ProductWriter {
+        let transaction: OutputTransaction
+        let previous: BuildCache?
+        let reuse: PageReuse?
+        let cancellation: BuildCancellation?
+        /// What this build made, for the next one.
+        private(set) var records: [String: BuildCache.ProductRecord] = [:]
+
+        init(transaction: OutputTransaction, previous: BuildCache?, reuse: PageReuse?, cancellation: BuildCancellation?) {
+            self.transaction = transaction
+            self.previous = previous
+            self.reuse = reuse
+            self.cancellation = cancellation
+        }
+
+        /// Writes the product `name`, made by `make` unless `input` is the previous build's.
+        ///
+        /// - Returns: how many files it has.
+        mutating func write(_ name: String, input: Digest,
+                            make: () throws(DiagnosticError) -> [OutputFile]) throws(DiagnosticError) -> Int {
+            var files: [OutputFile]
+            if let record = previous?.products[name], record.input == input, let reuse,
+               record.files.allSatisfy({ reuse.previous.hasFile($0.path, key: $0.key) }) {
+                files = record.files.map { OutputFile.previous($0.path, key: $0.key) }
+            } else {
+                files = try make()
+            }
+            records[name] = BuildCache.ProductRecord(input: input, files: files.map { ($0.path, $0.manifestKey) })
+            let transaction = transaction
+            _ = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
+            return files.count
+        }
+    }
+
     /// Writes files into the transaction on all cores.
     ///
     /// - Returns: how many there were.
@@ -133,14 +197,20 @@ public struct Builder: Sendable {
     }
 
     /// Renders every document on all cores, or recalls its render from `previous`, and hands
-    /// each page to `emit` (which writes it) before letting its HTML go; what is kept of each
-    /// comes back in the documents' order.
+    /// each page to `emit` (which writes it and returns its key) before letting its HTML go;
+    /// what is kept of each comes back in the documents' order.
+    ///
+    /// While the catalog's `structure` is the previous build's, only the answers that can change
+    /// without it (child pages' bodies, files) are asked again, and a recalled render's page is
+    /// offered to `emit` with its previous key, to be kept without making its context.
     static func pages(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
-                      progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: BuildCancellation? = nil,
-                      emit: @Sendable (SitePage) throws(DiagnosticError) -> Void) throws(DiagnosticError) -> [PageOutcome] {
+                      structure: Digest, progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: BuildCancellation? = nil,
+                      emit: @Sendable (SitePage, _ kept: Digest?) throws(DiagnosticError) -> Digest?)
+        throws(DiagnosticError) -> [PageOutcome] {
         let catalog = renderer.catalog
+        let sameStructure = previous?.structure == structure
         // A page's key covers the environment too: a template edit changes every page.
-        @Sendable func pageKey(_ record: BuildCache.RenderRecord) -> Digest {
+        @Sendable func renderKey(_ record: BuildCache.RenderRecord) -> Digest {
             var hasher = StableHasher()
             hasher.combine(environment)
             hasher.combine(record.key)
@@ -148,20 +218,24 @@ public struct Builder: Sendable {
         }
         return try Parallel.map(documents, progress: progress, cancellation: cancellation) { document throws(DiagnosticError) -> PageOutcome in
             let source = document.contentDigest
-            if let record = previous?.renders[document.path], record.source == source,
-               catalog.answers(to: record.dependencies) == record.answers {
+            if var record = previous?.renders[document.path], record.source == source,
+               sameStructure
+                ? catalog.answers(to: record.dependencies.filter(\.dependsOnMoreThanStructure)) == record.volatileAnswers
+                : catalog.answers(to: record.dependencies) == record.answers {
                 let recalled = RenderedDocument(document: document, html: "", headings: record.headings, sidebar: record.sidebar,
                                                 diagnostics: record.diagnostics, assets: record.assets)
-                try emit(SitePage(rendered: recalled, renderKey: pageKey(record), hasHTML: false))
+                record.pageKey = try emit(SitePage(rendered: recalled, renderKey: renderKey(record), hasHTML: false),
+                                          sameStructure ? record.pageKey : nil)
                 return PageOutcome(path: document.path, record: record, rendered: false)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
             let dependencies = log.dependencies
-            let record = BuildCache.RenderRecord(
+            var record = BuildCache.RenderRecord(
                 source: source, dependencies: dependencies, answers: catalog.answers(to: dependencies),
+                volatileAnswers: catalog.answers(to: dependencies.filter(\.dependsOnMoreThanStructure)),
                 sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
-            try emit(SitePage(rendered: rendered, renderKey: pageKey(record), hasHTML: true))
+            record.pageKey = try emit(SitePage(rendered: rendered, renderKey: renderKey(record), hasHTML: true), nil)
             return PageOutcome(path: document.path, record: record, rendered: true)
         }
     }

@@ -47,7 +47,7 @@ public struct Site: Sendable {
         var files = try assetFiles(templates: templates)
         for page in pages {
             files += try pageFiles(SitePage(rendered: page, renderKey: nil, hasHTML: true), sidebars: sidebars,
-                                   templates: templates, reuse: nil)
+                                   templates: templates, reuse: nil).files
         }
         files += try indexFiles(templates: templates)
         files += try redirectFiles(templates: templates, taken: Set(files.map(\.path)))
@@ -76,11 +76,10 @@ public struct Site: Sendable {
     /// are unchanged is the previous output's file, and a page whose render was recalled from
     /// the cache but whose context changed (a new sibling, a new translation) is rendered again.
     func pageFiles(_ page: SitePage, sidebars: PageSidebars, templates: TemplateLibrary,
-                   reuse: PageReuse?) throws(DiagnosticError) -> [OutputFile] {
+                   reuse: PageReuse?) throws(DiagnosticError) -> (files: [OutputFile], key: Digest?) {
         var rendered = page.rendered
         let sidebar = try sidebars.html(for: rendered, templates: templates)
-        let folder = "docs/" + SitePaths.folder(of: rendered.document).joined(separator: "/")
-        let path = folder + "/index.html"
+        let path = Self.pagePath(of: rendered.document)
         var context = pageContext(rendered, sidebar: sidebar)
         var key: Digest?
         if let renderKey = page.renderKey {
@@ -101,13 +100,27 @@ public struct Site: Sendable {
             }
             pageFiles = [OutputFile(path: path, text: try templates.render("site/page.html", context), key: key)]
         }
+        return (pageFiles + (try imageFiles(of: rendered)), key)
+    }
+
+    /// Where a document's page is written, relative to the output.
+    static func pagePath(of document: Document) -> String {
+        "docs/" + SitePaths.folder(of: document).joined(separator: "/") + "/index.html"
+    }
+
+    /// The images a page shows, copied beside it.
+    ///
+    /// - Throws: `DiagnosticError` (`source-io`) when an image can no longer be read.
+    func imageFiles(of rendered: RenderedDocument) throws(DiagnosticError) -> [OutputFile] {
+        let folder = "docs/" + SitePaths.folder(of: rendered.document).joined(separator: "/")
+        var files: [OutputFile] = []
         for asset in Set(rendered.assets).sorted(by: { $0.path < $1.path }) {
             guard let data = FileManager.default.contents(atPath: asset.source) else {
                 throw DiagnosticError(.sourceIO, "cannot read '\(asset.source)', an image of \(rendered.document.path)")
             }
-            pageFiles.append(OutputFile(path: folder + "/" + asset.path, contents: data))
+            files.append(OutputFile(path: folder + "/" + asset.path, contents: data))
         }
-        return pageFiles
+        return files
     }
 
     /// The pages beside a document: its parent's children, itself included, in slug order.
