@@ -190,6 +190,41 @@ struct IncrementalBuildTests {
         #expect(damaged.sourcesRead?.parsed == first.sourcesRead?.read)
     }
 
+    @Test("the coverage report follows the git history: committing what was already written updates it")
+    func coverageFollowsHistory() throws {
+        let root = try TestSupport.temporaryFolder("incremental-git")
+        defer { TestSupport.cleanUp(root) }
+        var repository = try GitFixture(at: root + "/content")
+        let english = "en-us/web/http/reference/status/404/index.md"
+        let source = try repository.commit("English page", write: [
+            english: CoverageDocs.page("404 Not Found", slug: "Web/HTTP/Reference/Status/404", body: CoverageDocs.sections(["A"])),
+        ])
+        try TestSupport.write([
+            "fr/web/http/reference/status/404/index.md": CoverageDocs.page(
+                "404 Introuvable", slug: "Web/HTTP/Reference/Status/404", sourceCommit: source, body: CoverageDocs.sections(["A"])),
+        ], under: repository.root)
+        try repository.commit("French page")
+        // An English edit left uncommitted: the translation is not behind any commit yet.
+        try TestSupport.write([english: CoverageDocs.page("404 Not Found", slug: "Web/HTTP/Reference/Status/404",
+                                                          body: CoverageDocs.sections(["A"], extra: "More.\n"))],
+                              under: repository.root)
+        func build(_ output: String, cache: Bool) throws -> String {
+            var options = BuildOptions(contentRoots: [repository.root], templatesRoot: TestSupport.templatesRoot,
+                                       outputPath: output, errorsRoot: "/srv/errors", codes: [404])
+            options.cache = cache
+            _ = try Builder(options: options).build()
+            return try String(contentsOfFile: output + "/coverage.json", encoding: .utf8)
+        }
+        let before = try build(root + "/incremental", cache: true)
+        #expect(try build(root + "/incremental", cache: true) == before)
+        // The same bytes on disk, one more commit: the page is now one commit behind.
+        try repository.commit("English edit")
+        let after = try build(root + "/incremental", cache: true)
+        #expect(after != before, "the report is made again when only the history changed")
+        TestSupport.cleanUp(root + "/clean")
+        #expect(after == (try build(root + "/clean", cache: false)))
+    }
+
     @Test("a cache from another build environment or a damaged one is ignored")
     func damagedCache() throws {
         let space = try Workspace()

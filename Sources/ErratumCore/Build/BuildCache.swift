@@ -142,17 +142,21 @@ struct OutputManifest: Sendable {
 
 /// The cache's byte format: little-endian integers, length-prefixed UTF-8 strings.
 struct ByteWriter {
-    private(set) var data = Data()
+    /// An array, not `Data`: a cache is millions of small appends, and `Data`'s are slow.
+    private var bytes: [UInt8] = []
+
+    /// What was written.
+    var data: Data { Data(bytes) }
 
     mutating func write(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
 
     mutating func write(_ text: String) {
         write(text.utf8.count)
-        data.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: text.utf8)
     }
 
     mutating func write(_ text: String?) {
@@ -246,20 +250,20 @@ struct ByteWriter {
 struct ByteReader {
     struct Malformed: Error {}
 
-    private let data: Data
+    /// An array, not `Data`: reading `Data` byte by byte costs a bounds check and a call each.
+    private let data: [UInt8]
     private var offset: Int
 
     init(_ data: Data) {
-        self.data = data
-        offset = data.startIndex
+        self.data = [UInt8](data)
+        offset = 0
     }
 
     mutating func uint64() throws(Malformed) -> UInt64 {
         guard data.endIndex - offset >= 8 else { throw Malformed() }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(data[offset + index]) << (8 * UInt64(index)) }
+        let value = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
         offset += 8
-        return value
+        return UInt64(littleEndian: value)
     }
 
     mutating func int() throws(Malformed) -> Int { Int(Int64(bitPattern: try uint64())) }

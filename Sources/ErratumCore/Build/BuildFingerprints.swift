@@ -100,3 +100,55 @@ extension ErrorPageSettings {
         hasher.combine(referenceBase)
     }
 }
+
+extension CommitGraph {
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(commits.count)
+        for commit in commits { hasher.combine(commit.hash) }
+    }
+}
+
+extension GitLocation {
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(top)
+        hasher.combine(prefix)
+        hasher.combine(isShallow)
+    }
+}
+
+extension ContentHistory {
+    /// The fingerprint of the histories read: which repositories, and every commit of each. The
+    /// changes to each file follow from the commits.
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(unavailableReason)
+        hasher.combine(diagnostics.map(\.description))
+        hasher.combine(repositories.count)
+        for (top, repository) in repositories.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(top)
+            repository.location.combine(into: &hasher)
+            repository.graph.combine(into: &hasher)
+        }
+        hasher.combine(roots.count)
+        for root in roots {
+            hasher.combine(root.root)
+            root.location.combine(into: &hasher)
+        }
+    }
+}
+
+extension StringsSources {
+    /// The fingerprint of the UI strings' texts and history.
+    func combine(into hasher: inout StableHasher) {
+        hasher.combine(texts.count)
+        for (language, text) in texts.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(language)
+            hasher.combine(text)
+        }
+        hasher.combine(diagnostics.map(\.description))
+        hasher.combine(history == nil)
+        if let (location, lines) = history {
+            location.combine(into: &hasher)
+            lines.graph.combine(into: &hasher)
+        }
+    }
+}

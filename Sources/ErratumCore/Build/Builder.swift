@@ -107,8 +107,16 @@ public struct Builder: Sendable {
                 try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             }
             try phases.end("errors", cancellation: options.cancellation)
-            _ = try write(CoverageReport(catalog: catalog, history: finishedHistory, strings: StringsSources.read(strings))
-                .files(templates: templates), to: transaction)
+            // Coverage reads every page's outline and the history: made again when any of them changed.
+            let stringsSources = StringsSources.read(strings)
+            var coverageInputs = StableHasher()
+            coverageInputs.combine(structure)
+            for document in catalog.allDocuments { coverageInputs.combine(document.contentDigest) }
+            finishedHistory.combine(into: &coverageInputs)
+            stringsSources.combine(into: &coverageInputs)
+            _ = try products.write("coverage", input: coverageInputs.finalize()) { () throws(DiagnosticError) in
+                try CoverageReport(catalog: catalog, history: finishedHistory, strings: stringsSources).files(templates: templates)
+            }
             try phases.end("coverage", cancellation: options.cancellation)
             let manifest = try transaction.commit(cancellation: options.cancellation)
             phases.end("swap")
