@@ -25,8 +25,8 @@ struct PipeTable: Sendable, Hashable {
     /// Finds tables in `markdown` outside fenced code. Returns the Markdown with each table
     /// replaced by one line `marker(index)` (indented as the table was) and the tables in order.
     static func extract(from markdown: String, marker: (Int) -> String) -> (String, [PipeTable]) {
+        guard mayHoldTable(markdown) else { return (markdown, []) }
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
-        guard markdown.utf8.contains(UInt8(ascii: "|")) else { return (markdown, []) }
         var output: [Substring] = []
         var tables: [PipeTable] = []
         var fence: (character: Character, count: Int)?
@@ -104,6 +104,27 @@ struct PipeTable: Sendable, Hashable {
 
     /// The cells of a row: split on pipes not escaped with a backslash; the leading and
     /// trailing pipes are optional. `\|` becomes `|` in the cell. Nil for a line with no pipe.
+    /// Whether some line could be a delimiter row: only spaces, tabs, pipes, colons and
+    /// dashes, with a pipe and a dash. One byte pass; most documents have no table, and
+    /// splitting every body into lines was a tenth of a build.
+    static func mayHoldTable(_ markdown: String) -> Bool {
+        var onlyDelimiterBytes = true, pipe = false, dash = false
+        for byte in markdown.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                if onlyDelimiterBytes, pipe, dash { return true }
+                onlyDelimiterBytes = true
+                pipe = false
+                dash = false
+            case UInt8(ascii: "|"): pipe = true
+            case UInt8(ascii: "-"): dash = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ":"), UInt8(ascii: "\r"): break
+            default: onlyDelimiterBytes = false
+            }
+        }
+        return onlyDelimiterBytes && pipe && dash
+    }
+
     static func cells(_ line: Substring) -> [String]? {
         var text = line.trimmingSpaces
         guard text.contains("|") else { return nil }
