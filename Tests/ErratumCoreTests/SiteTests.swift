@@ -43,6 +43,45 @@ struct SiteTests {
         ])
     }
 
+    @Test("a section of more than 100 pages lists the 60 around each page and links the section's page, which lists all")
+    func longSectionSidebar() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        var files: [String: String] = [:]
+        for number in 0..<150 {
+            let name = String(format: "Item%03d", number)
+            files["en-us/web/list/\(name.lowercased())/index.md"] = "---\ntitle: \(name)\nslug: Web/List/\(name)\n---\n\nItem \(number).\n"
+        }
+        try TestSupport.write(files, under: folder + "/content")
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [folder + "/content"], templatesRoot: TestSupport.templatesRoot,
+                                              outputPath: output, codes: [404])).build()
+        func sidebar(_ name: String) throws -> [String] {
+            let page = try String(contentsOfFile: output + "/docs/en-US/docs/Web/List/\(name)/index.html", encoding: .utf8)
+            let nav = try #require(page.components(separatedBy: "<nav class=\"sidebar\"").dropFirst().first?
+                .components(separatedBy: "</nav>").first)
+            return nav.components(separatedBy: "<li>").dropFirst().map { $0 }
+        }
+        let first = try sidebar("Item000")
+        #expect(first.count == 61, "the section's link and 60 pages")
+        #expect(first.first?.contains(#"href="../index.html">All 150 pages of this section</a>"#) == true, "\(first.first ?? "")")
+        #expect(first[1].contains(#"aria-current="page""#) && first[1].contains("Item000"))
+        #expect(first.last?.contains("Item059") == true)
+        let middle = try sidebar("Item100")
+        #expect(middle.count == 61)
+        #expect(middle[1].contains("Item070") && middle.last?.contains("Item129") == true)
+        #expect(middle.contains { $0.contains(#"aria-current="page""#) && $0.contains("Item100") })
+        let last = try sidebar("Item149")
+        #expect(last[1].contains("Item090") && last.last?.contains("Item149") == true)
+        // The section's page (generated: no document fills Web/List) lists every page.
+        let section = try String(contentsOfFile: output + "/docs/en-US/docs/Web/List/index.html", encoding: .utf8)
+        #expect(section.components(separatedBy: "class=\"landingPageList\"><a href=").count - 1 == 150)
+        // A short section lists all its pages: the built-in content's status folder.
+        let status = try String(contentsOfFile: try Self.build(folder + "/short") + "/docs/en-US/docs/Web/HTTP/Reference/Status/507/index.html",
+                                encoding: .utf8)
+        #expect(!status.contains("pages of this section"))
+    }
+
     @Test("home, locale and section pages lead down to every document")
     func indexPages() throws {
         let folder = try TestSupport.temporaryFolder()
@@ -90,7 +129,7 @@ struct SiteTests {
             toFile: content + "/de/_redirects.txt", atomically: true, encoding: .utf8)
         let output = folder + "/Output2"
         _ = try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: TestSupport.templatesRoot, outputPath: output)).build()
-        let page = try String(contentsOfFile: output + "/docs/de/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
+        let page = try String(contentsOfFile: output + "/docs/en-US/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
         #expect(page.contains("<article>"))
         #expect(!FileManager.default.fileExists(atPath: output + "/docs/de/docs/web/http/reference/status/507/index.html"))
     }

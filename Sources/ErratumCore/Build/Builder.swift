@@ -67,7 +67,7 @@ public struct Builder: Sendable {
             for file in try site.assetFiles(templates: templates) { try transaction.write(file) }
             let structure = catalog.structureDigest(sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
             let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                       structure: structure, progress: options.progress,
+                                       structure: structure, recording: options.cache, progress: options.progress,
                                        cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
                 // Nothing the page shows changed: the previous output's file is this page.
                 if let kept, let reuse, reuse.previous.hasFile(Site.pagePath(of: page.rendered.document), key: kept) {
@@ -210,9 +210,11 @@ public struct Builder: Sendable {
     ///
     /// While the catalog's `structure` is the previous build's, only the answers that can change
     /// without it (child pages' bodies, files) are asked again, and a recalled render's page is
-    /// offered to `emit` with its previous key, to be kept without making its context.
+    /// offered to `emit` with its previous key, to be kept without making its context. Without
+    /// `recording` (a build writing no cache) renders note no dependencies and pages get no key.
     static func pages(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
-                      structure: Digest, progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: BuildCancellation? = nil,
+                      structure: Digest, recording: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                      cancellation: BuildCancellation? = nil,
                       emit: @Sendable (SitePage, _ kept: Digest?) throws(DiagnosticError) -> Digest?)
         throws(DiagnosticError) -> [PageOutcome] {
         let catalog = renderer.catalog
@@ -235,6 +237,15 @@ public struct Builder: Sendable {
                 record.pageKey = try emit(SitePage(rendered: recalled, renderKey: renderKey(record), hasHTML: false),
                                           sameStructure ? record.pageKey : nil)
                 return PageOutcome(path: document.path, record: record, rendered: false)
+            }
+            guard recording else {
+                // No cache to write: nothing to note, fingerprint or key.
+                let rendered = renderer.render(document)
+                _ = try emit(SitePage(rendered: rendered, renderKey: nil, hasHTML: true), nil)
+                let record = BuildCache.RenderRecord(
+                    source: source, dependencies: [], answers: source, volatileAnswers: source, sidebar: rendered.sidebar,
+                    headings: [], diagnostics: rendered.diagnostics, assets: [])
+                return PageOutcome(path: document.path, record: record, rendered: true)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Every document by locale and slug, with redirects and English inheritance applied.
 ///
@@ -22,6 +23,9 @@ public struct Catalog: Sendable {
     public private(set) var allDocuments: [Document] = []
     /// Where the questions asked of this copy are noted, for an incremental build.
     private var log: DependencyLog?
+    /// Resolutions already made: a site's pages link the same few thousand URLs over and over.
+    /// Set once the catalog is complete, and shared by its copies.
+    private var memo: ResolutionMemo?
 
     /// The longest redirect chain followed before giving up (MDN flattens chains; loops happen).
     static let maximumRedirectHops = 16
@@ -61,6 +65,7 @@ public struct Catalog: Sendable {
             if documents[key] == nil { movedFrom[key] = document.id }
         }
         allDocuments = inherited
+        memo = ResolutionMemo()
     }
 
     /// The document at `slug` in `locale`, without following redirects.
@@ -157,6 +162,16 @@ public struct Catalog: Sendable {
     /// the locale; see `redirect(_:locale:)`), else the English page.
     public func resolve(_ url: String) -> LinkResolution {
         log?.note(.resolve(url))
+        guard let memo else { return resolveUnrecorded(url) }
+        if let known = memo.resolution(of: url) { return known }
+        let found = resolveUnrecorded(url)
+        memo.remember(found, of: url)
+        return found
+    }
+
+    /// `resolve(_:)` without noting the question: the English fallback inside a resolution is
+    /// part of the one answer, not a dependency of its own.
+    private func resolveUnrecorded(_ url: String) -> LinkResolution {
         let (path, linkFragment) = Self.split(url)
         var fragment = linkFragment
         guard let (locale, _) = Self.parseDocsPath(path) else { return .notDocs }
@@ -178,7 +193,7 @@ public struct Catalog: Sendable {
         }
         // Not in the page's locale at all: MDN links to the English page and marks it.
         if locale != .english, let (_, slug) = Self.parseDocsPath(current),
-           case let .found(english, _) = resolve("/en-US/docs/\(slug)") {
+           case let .found(english, _) = resolveUnrecorded("/en-US/docs/\(slug)") {
             return .onlyInEnglish(english, fragment: fragment)
         }
         return .missing(url: current, fragment: fragment)
@@ -242,4 +257,14 @@ public enum LinkResolution: Sendable {
     case missing(url: String, fragment: String?)
     /// Not a `/<locale>/docs/…` URL.
     case notDocs
+}
+
+/// Resolutions a complete catalog has made, by URL; the catalog never changes once made, so
+/// neither does an answer.
+final class ResolutionMemo: Sendable {
+    private let known = Mutex<[String: LinkResolution]>([:])
+
+    func resolution(of url: String) -> LinkResolution? { known.withLock { $0[url] } }
+
+    func remember(_ resolution: LinkResolution, of url: String) { known.withLock { $0[url] = resolution } }
 }

@@ -20,12 +20,16 @@ public struct LinkWriter: Sendable {
     /// The `title` MDN gives links to pages that do not exist (localized).
     public let notCreatedTitle: String
 
+    /// The page's folder (`SitePaths.folder(of: page)`), which every offline link starts from.
+    private let pageFolder: [String]
+
     /// Creates a writer for links on `page`.
     public init(catalog: Catalog, page: Document, style: LinkStyle, notCreatedTitle: String) {
         self.catalog = catalog
         self.page = page
         self.style = style
         self.notCreatedTitle = notCreatedTitle
+        pageFolder = SitePaths.folder(of: page)
     }
 
     /// A complete `<a>` element for an MDN URL with the given inner HTML, as MDN's link macros
@@ -40,8 +44,7 @@ public struct LinkWriter: Sendable {
     public func markup(for written: String) -> MarkdownRenderer.LinkMarkup? {
         // MDN's build treats its own absolute URLs as internal links.
         let destination = Self.withoutMDNOrigin(written)
-        let lowered = destination.lowercased()
-        if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") {
+        if destination.startsIgnoringASCIICase(with: "https://") || destination.startsIgnoringASCIICase(with: "http://") {
             // As MDN marks links that leave the site (with its "external link" title where the
             // content's L10n has one).
             var attributes: [MarkdownRenderer.Attribute] = [.init("class", "external"), .init("target", "_blank")]
@@ -98,7 +101,7 @@ public struct LinkWriter: Sendable {
     /// `https://developer.mozilla.org/x` as `/x` (and the bare origin as `/`).
     static func withoutMDNOrigin(_ url: String) -> String {
         let origin = "https://developer.mozilla.org"
-        guard url.lowercased().hasPrefix(origin) else { return url }
+        guard url.startsIgnoringASCIICase(with: origin) else { return url }
         let rest = url.dropFirst(origin.count)
         if rest.isEmpty { return "/" }
         return rest.first == "/" ? String(rest) : url
@@ -111,7 +114,7 @@ public struct LinkWriter: Sendable {
         case .mdn:
             return document.url + suffix
         case .offline:
-            return SitePaths.relative(from: SitePaths.folder(of: page), to: SitePaths.file(of: document)) + suffix
+            return SitePaths.relative(from: pageFolder, to: SitePaths.file(of: document)) + suffix
         }
     }
 
@@ -159,8 +162,13 @@ public enum SitePaths {
         return ups.isEmpty ? "./" + path : path
     }
 
+    /// The ASCII bytes `encodeSegment` escapes.
+    private static let segmentEscapes: [Bool] = (0..<128).map { "%#? \"<>\\^`{|}".utf8.contains(UInt8($0)) }
+
     /// Percent-encodes the characters a path segment cannot hold literally.
     static func encodeSegment(_ segment: String) -> String {
+        // Almost every segment needs nothing: one byte scan, no copy.
+        guard segment.utf8.contains(where: { $0 < 0x80 && segmentEscapes[Int($0)] }) else { return segment }
         var result = ""
         for scalar in segment.unicodeScalars {
             switch scalar {
@@ -171,5 +179,19 @@ public enum SitePaths {
             }
         }
         return result
+    }
+}
+
+extension String {
+    /// Whether the string starts with `prefix` (lower-case ASCII) in any ASCII case: a byte
+    /// comparison, where `lowercased().hasPrefix(_:)` copies every link it looks at.
+    func startsIgnoringASCIICase(with prefix: String) -> Bool {
+        var bytes = utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let byte = bytes.next() else { return false }
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            guard folded == expected else { return false }
+        }
+        return true
     }
 }
