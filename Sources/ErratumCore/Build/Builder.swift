@@ -91,9 +91,11 @@ public struct Builder: Sendable {
             files += try products.write("site-index", input: summaries.finalize()) { () throws(DiagnosticError) in
                 try site.indexFiles(templates: templates)
             }
-            files += try products.write("redirect-stubs", input: structure) { () throws(DiagnosticError) in
-                // Stubs never replace a page or index page: those paths are taken first.
-                try site.redirectFiles(templates: templates, taken: transaction.paths)
+            files += try products.write("redirect-stubs", input: structure) {
+                (emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) in
+                // Stubs never replace a page or index page: those paths are taken first. A locale's
+                // stubs at a time: MDN's tables hold tens of thousands each.
+                try site.redirectFiles(templates: templates, taken: transaction.paths, emit: emit)
             }
             try phases.end("site", cancellation: options.cancellation)
             var errorInputs = StableHasher()
@@ -173,17 +175,33 @@ public struct Builder: Sendable {
         /// - Returns: how many files it has.
         mutating func write(_ name: String, input: Digest,
                             make: () throws(DiagnosticError) -> [OutputFile]) throws(DiagnosticError) -> Int {
-            var files: [OutputFile]
+            try write(name, input: input) { (emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) in
+                try emit(make())
+            }
+        }
+
+        /// Writes the product `name`, whose files `make` hands over in batches (each written and
+        /// let go before the next is made), unless `input` is the previous build's.
+        ///
+        /// - Returns: how many files it has.
+        mutating func write(_ name: String, input: Digest,
+                            make: (_ emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) -> Void)
+            throws(DiagnosticError) -> Int {
+            var written: [(path: String, key: Digest)] = []
+            let transaction = transaction
+            let cancellation = cancellation
+            func emit(_ files: [OutputFile]) throws(DiagnosticError) {
+                _ = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
+                written += files.map { ($0.path, $0.manifestKey) }
+            }
             if let record = previous?.products[name], record.input == input, let reuse,
                record.files.allSatisfy({ reuse.previous.hasFile($0.path, key: $0.key) }) {
-                files = record.files.map { OutputFile.previous($0.path, key: $0.key) }
+                try emit(record.files.map { OutputFile.previous($0.path, key: $0.key) })
             } else {
-                files = try make()
+                try make(emit)
             }
-            records[name] = BuildCache.ProductRecord(input: input, files: files.map { ($0.path, $0.manifestKey) })
-            let transaction = transaction
-            _ = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
-            return files.count
+            records[name] = BuildCache.ProductRecord(input: input, files: written)
+            return written.count
         }
     }
 

@@ -6,50 +6,83 @@
 /// then holds no bodies, and reads each one again when it renders it. The body keeps its line
 /// offset into the file so that every later diagnostic can point at the file's real line.
 public struct Document: Sendable, Identifiable {
+    /// Every field, in one shared, immutable box: the catalog indexes each document several
+    /// ways and every link resolution returns one, so a copy is one reference, not a dozen.
+    /// A change makes a new box (copy on write); documents change only while the catalog is made.
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Sendable {
+        var locale: ContentLocale
+        var frontMatter: FrontMatter
+        var bodyLine: Int
+        var path: String
+        var summary: String?
+        var sourceDigest: Digest
+        var heldBody: String?
+        var bodyOffset: Int
+    }
+
+    private var storage: Storage
+
+    private var fields: Fields {
+        get { storage.fields }
+        set { storage = Storage(newValue) }
+    }
+
     /// The document's locale (from its locale folder).
-    public var locale: ContentLocale
+    public var locale: ContentLocale {
+        get { storage.fields.locale }
+        set { fields.locale = newValue }
+    }
     /// The decoded front matter.
-    public var frontMatter: FrontMatter
+    public var frontMatter: FrontMatter {
+        get { storage.fields.frontMatter }
+        set { fields.frontMatter = newValue }
+    }
     /// The 1-based line of the file on which `body` starts.
-    public var bodyLine: Int
+    public var bodyLine: Int {
+        get { storage.fields.bodyLine }
+        set { fields.bodyLine = newValue }
+    }
     /// The file as it is shown in diagnostics.
-    public var path: String
+    public var path: String {
+        get { storage.fields.path }
+        set { fields.path = newValue }
+    }
     /// The HTML of the first paragraph, as landing pages and the search index show it.
-    public var summary: String?
+    public var summary: String? {
+        get { storage.fields.summary }
+        set { fields.summary = newValue }
+    }
     /// The fingerprint of the file's text: equal digests, equal documents.
-    public var sourceDigest: Digest
+    public var sourceDigest: Digest {
+        get { storage.fields.sourceDigest }
+        set { fields.sourceDigest = newValue }
+    }
     /// The body when it is held; nil when it is read from `path` on demand.
-    private var heldBody: String?
+    private var heldBody: String? { storage.fields.heldBody }
     /// Where the body starts in the file's text (after `SourceText` normalisation), in UTF-8 bytes.
-    private var bodyOffset: Int
+    private var bodyOffset: Int { storage.fields.bodyOffset }
 
     /// Creates a document that holds its body.
     public init(locale: ContentLocale, frontMatter: FrontMatter, body: String, bodyLine: Int, path: String) {
-        self.locale = locale
-        self.frontMatter = frontMatter
-        self.bodyLine = bodyLine
-        self.path = path
-        heldBody = body
-        bodyOffset = 0
-        summary = Summary.firstParagraph(of: body)
         var hasher = StableHasher()
         hasher.combine(bodyLine)
         hasher.combine(body)
-        sourceDigest = hasher.finalize()
+        storage = Storage(Fields(locale: locale, frontMatter: frontMatter, bodyLine: bodyLine, path: path,
+                                 summary: Summary.firstParagraph(of: body), sourceDigest: hasher.finalize(),
+                                 heldBody: body, bodyOffset: 0))
     }
 
     /// Creates a loaded document: its body held, or (nil) left in its file, `bodyOffset` UTF-8
     /// bytes into its text.
     init(locale: ContentLocale, frontMatter: FrontMatter, body: String?, bodyLine: Int, bodyOffset: Int, path: String,
          summary: String?, sourceDigest: Digest) {
-        self.locale = locale
-        self.frontMatter = frontMatter
-        self.bodyLine = bodyLine
-        self.path = path
-        heldBody = body
-        self.bodyOffset = bodyOffset
-        self.summary = summary
-        self.sourceDigest = sourceDigest
+        storage = Storage(Fields(locale: locale, frontMatter: frontMatter, bodyLine: bodyLine, path: path, summary: summary,
+                                 sourceDigest: sourceDigest, heldBody: body, bodyOffset: bodyOffset))
     }
 
     /// The Markdown after the front matter, with line ends normalized to `\n`; read from the
@@ -71,14 +104,15 @@ public struct Document: Sendable, Identifiable {
     /// This document holding its body, read from its file if it was left there.
     func holdingBody() throws(DiagnosticError) -> Document {
         var copy = self
-        copy.heldBody = try readBody()
+        copy.fields.heldBody = try readBody()
         return copy
     }
 
     /// This document without its body, which is read from its file when asked.
     func leavingBody() -> Document {
+        guard heldBody != nil else { return self }
         var copy = self
-        copy.heldBody = nil
+        copy.fields.heldBody = nil
         return copy
     }
 

@@ -69,7 +69,17 @@ public struct Site: Sendable {
 
     /// A stub at every old slug of the redirect tables that no file in `taken` already has.
     func redirectFiles(templates: TemplateLibrary, taken: Set<String>) throws(DiagnosticError) -> [OutputFile] {
-        try RedirectStubs(site: self, taken: taken).files(templates: templates)
+        var files: [OutputFile] = []
+        try RedirectStubs(site: self, taken: taken).files(templates: templates) { (batch: [OutputFile]) throws(DiagnosticError) in
+            files += batch
+        }
+        return files
+    }
+
+    /// The redirect stubs, handed to `emit` a locale at a time.
+    func redirectFiles(templates: TemplateLibrary, taken: Set<String>,
+                       emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
+        try RedirectStubs(site: self, taken: taken).files(templates: templates, emit: emit)
     }
 
     /// A document's page and its images. With `reuse`, a page whose render and page context

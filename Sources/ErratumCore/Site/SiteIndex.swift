@@ -156,10 +156,11 @@ struct RedirectStubs {
     /// case-insensitively, as a USB stick's file system compares them.
     let taken: Set<String>
 
-    func files(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
+    /// The stubs, handed to `emit` a locale at a time.
+    func files(templates: TemplateLibrary, emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
         var used = Set(taken.map { $0.lowercased() })
-        var files: [OutputFile] = []
         for (locale, table) in site.catalog.redirects.sorted(by: { $0.key < $1.key }) {
+            var files: [OutputFile] = []
             let words = site.words(language: site.strings.language(for: locale))
             for (from, to) in table.entries {
                 guard let (fromLocale, slug) = Catalog.parseDocsPath(from), fromLocale == locale else { continue }
@@ -184,8 +185,8 @@ struct RedirectStubs {
                 let context = RedirectContext(lang: fromLocale.tag, title: title, href: href, words: words)
                 files.append(OutputFile(path: path, text: try templates.render("site/redirect.html", context)))
             }
+            try emit(files)
         }
-        return files
     }
 }
 
