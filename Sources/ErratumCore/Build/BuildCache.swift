@@ -14,7 +14,7 @@ import Foundation
 /// the build is then a clean one.
 struct BuildCache: Sendable {
     /// Bumped whenever the format or anything the fingerprints cover changes meaning.
-    static let format = 2
+    static let format = 3
 
     /// The fingerprint of everything every page depends on (see `Builder.environment`).
     var environment: Digest
@@ -145,8 +145,29 @@ struct ByteWriter {
     /// An array, not `Data`: a cache is millions of small appends, and `Data`'s are slow.
     private var bytes: [UInt8] = []
 
+    /// Strings written by index (`write(interned:)`), in the order first written.
+    private(set) var table: [String] = []
+    private var indices: [String: Int] = [:]
+
     /// What was written.
     var data: Data { Data(bytes) }
+
+    /// Writes a string that recurs (a link's URL, a file's path, a warning's text) as its index
+    /// in this writer's table, which is written ahead of it (`write(tableOf:)`): a site's pages
+    /// link the same URLs thousands of times, and read back they share one copy.
+    mutating func write(interned text: String) {
+        if let index = indices[text] { return write(index) }
+        indices[text] = table.count
+        write(table.count)
+        table.append(text)
+    }
+
+    /// Writes `other`'s string table, then its bytes.
+    mutating func write(tableAndBytesOf other: ByteWriter) {
+        write(other.table.count)
+        for text in other.table { write(text) }
+        bytes += other.bytes
+    }
 
     mutating func write(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
@@ -185,44 +206,56 @@ struct ByteWriter {
                 write(file.key)
             }
         }
-        write(cache.renders.count)
+        var body = ByteWriter()
+        body.write(cache.renders.count)
         for (path, record) in cache.renders.sorted(by: { $0.key < $1.key }) {
-            write(path)
-            write(record.source)
-            write(record.answers)
-            write(record.volatileAnswers)
-            write(record.pageKey == nil ? 0 : 1)
-            if let pageKey = record.pageKey { write(pageKey) }
-            write(record.dependencies.count)
+            body.write(interned: path)
+            body.write(record.source)
+            body.write(record.answers)
+            body.write(record.volatileAnswers)
+            body.write(record.pageKey == nil ? 0 : 1)
+            if let pageKey = record.pageKey { body.write(pageKey) }
+            body.write(record.dependencies.count)
             for dependency in record.dependencies {
                 switch dependency {
                 case let .resolve(url):
-                    write(0)
-                    write(url)
+                    body.write(0)
+                    body.write(interned: url)
                 case let .children(slug, locale):
-                    write(1)
-                    write(slug)
-                    write(locale.tag)
+                    body.write(1)
+                    body.write(interned: slug)
+                    body.write(interned: locale.tag)
                 case let .file(path):
-                    write(2)
-                    write(path)
+                    body.write(2)
+                    body.write(interned: path)
                 }
             }
-            write(record.sidebar)
-            write(record.headings.count)
+            body.write(record.sidebar)
+            body.write(record.headings.count)
             for heading in record.headings {
-                write(heading.level)
-                write(heading.id)
-                write(heading.html)
+                body.write(heading.level)
+                body.write(heading.id)
+                body.write(heading.html)
             }
-            write(record.diagnostics.count)
-            for diagnostic in record.diagnostics { write(diagnostic) }
-            write(record.assets.count)
+            body.write(record.diagnostics.count)
+            for diagnostic in record.diagnostics {
+                body.write(diagnostic.severity.rawValue)
+                body.write(interned: diagnostic.code.rawValue)
+                body.write(interned: diagnostic.message)
+                body.write(diagnostic.location == nil ? 0 : 1)
+                if let location = diagnostic.location {
+                    body.write(interned: location.file)
+                    body.write(location.line)
+                    body.write(location.column)
+                }
+            }
+            body.write(record.assets.count)
             for asset in record.assets {
-                write(asset.source)
-                write(asset.path)
+                body.write(asset.source)
+                body.write(asset.path)
             }
         }
+        write(tableAndBytesOf: body)
     }
 
     mutating func write(_ manifest: OutputManifest) {
@@ -288,6 +321,22 @@ struct ByteReader {
         try int() == 0 ? nil : try string()
     }
 
+    /// The strings that `interned()` reads by index, as `ByteWriter.write(tableAndBytesOf:)` wrote them.
+    private var table: [String] = []
+
+    mutating func readTable() throws(Malformed) {
+        var strings: [String] = []
+        for _ in 0..<(try count()) { strings.append(try string()) }
+        table = strings
+    }
+
+    /// A string written with `ByteWriter.write(interned:)`.
+    mutating func interned() throws(Malformed) -> String {
+        let index = try int()
+        guard table.indices.contains(index) else { throw Malformed() }
+        return table[index]
+    }
+
     mutating func digest() throws(Malformed) -> Digest {
         Digest(high: try uint64(), low: try uint64())
     }
@@ -303,8 +352,9 @@ struct ByteReader {
             for _ in 0..<(try count()) { files.append((try string(), try digest())) }
             cache.products[name] = BuildCache.ProductRecord(input: input, files: files)
         }
+        try readTable()
         for _ in 0..<(try count()) {
-            let path = try string()
+            let path = try interned()
             let source = try digest()
             let answers = try digest()
             let volatileAnswers = try digest()
@@ -312,9 +362,9 @@ struct ByteReader {
             var dependencies: [Dependency] = []
             for _ in 0..<(try count()) {
                 switch try int() {
-                case 0: dependencies.append(.resolve(try string()))
-                case 1: dependencies.append(.children(slug: try string(), locale: ContentLocale(tag: try string())))
-                case 2: dependencies.append(.file(try string()))
+                case 0: dependencies.append(.resolve(try interned()))
+                case 1: dependencies.append(.children(slug: try interned(), locale: ContentLocale(tag: try interned())))
+                case 2: dependencies.append(.file(try interned()))
                 default: throw Malformed()
                 }
             }
@@ -324,7 +374,13 @@ struct ByteReader {
                 headings.append(.init(level: try int(), id: try string(), html: try string()))
             }
             var diagnostics: [Diagnostic] = []
-            for _ in 0..<(try count()) { diagnostics.append(try diagnostic()) }
+            for _ in 0..<(try count()) {
+                guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
+                let code = DiagnosticCode(rawValue: try interned())
+                let message = try interned()
+                let location = try int() == 0 ? nil : FileLocation(file: try interned(), line: try int(), column: try int())
+                diagnostics.append(Diagnostic(severity, code, message, at: location))
+            }
             var assets: [RenderedDocument.Asset] = []
             for _ in 0..<(try count()) {
                 assets.append(.init(source: try string(), path: try string()))

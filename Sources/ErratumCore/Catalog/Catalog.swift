@@ -161,9 +161,16 @@ public struct Catalog: Sendable {
     /// itself, else its redirect (the locale's table, then the en-US table re-prefixed for
     /// the locale; see `redirect(_:locale:)`), else the English page.
     public func resolve(_ url: String) -> LinkResolution {
+        guard let memo else {
+            log?.note(.resolve(url))
+            return resolveUnrecorded(url)
+        }
+        if let (known, resolution) = memo.resolution(of: url) {
+            // The memo's copy of the URL: every page's dependency on it shares one string.
+            log?.note(.resolve(known))
+            return resolution
+        }
         log?.note(.resolve(url))
-        guard let memo else { return resolveUnrecorded(url) }
-        if let known = memo.resolution(of: url) { return known }
         let found = resolveUnrecorded(url)
         memo.remember(found, of: url)
         return found
@@ -262,9 +269,12 @@ public enum LinkResolution: Sendable {
 /// Resolutions a complete catalog has made, by URL; the catalog never changes once made, so
 /// neither does an answer.
 final class ResolutionMemo: Sendable {
-    private let known = Mutex<[String: LinkResolution]>([:])
+    private let known = Mutex<[String: (url: String, resolution: LinkResolution)]>([:])
 
-    func resolution(of url: String) -> LinkResolution? { known.withLock { $0[url] } }
+    /// The URL as first remembered, and its resolution.
+    func resolution(of url: String) -> (String, LinkResolution)? { known.withLock { $0[url] } }
 
-    func remember(_ resolution: LinkResolution, of url: String) { known.withLock { $0[url] = resolution } }
+    func remember(_ resolution: LinkResolution, of url: String) {
+        known.withLock { $0[url] = $0[url] ?? (url, resolution) }
+    }
 }
