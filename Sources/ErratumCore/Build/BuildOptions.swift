@@ -83,7 +83,7 @@ public struct BuildReport: Sendable {
 
     /// One step of the build and how long it took.
     public struct Phase: Sendable {
-        /// What the step did: `load`, `render`, `site`, `write`…
+        /// What the step did: `load`, `pages`, `site`, `coverage`, `swap`…
         public var name: String
         /// Wall-clock seconds.
         public var seconds: Double
