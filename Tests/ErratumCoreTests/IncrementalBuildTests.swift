@@ -190,7 +190,7 @@ struct IncrementalBuildTests {
         #expect(damaged.sourcesRead?.parsed == first.sourcesRead?.read)
     }
 
-    @Test("the coverage report follows the git history: committing what was already written updates it")
+    @Test("the coverage report follows the git history and the pages' outlines, and is kept when only prose changed")
     func coverageFollowsHistory() throws {
         let root = try TestSupport.temporaryFolder("incremental-git")
         defer { TestSupport.cleanUp(root) }
@@ -223,6 +223,25 @@ struct IncrementalBuildTests {
         #expect(after != before, "the report is made again when only the history changed")
         TestSupport.cleanUp(root + "/clean")
         #expect(after == (try build(root + "/clean", cache: false)))
+
+        // Prose alone changes no outline: the report is kept, the very file of the last build.
+        func inode() -> UInt64 {
+            var status = stat()
+            return lstat(root + "/incremental/coverage.json", &status) == 0 ? UInt64(status.st_ino) : 0
+        }
+        let french = repository.root + "/fr/web/http/reference/status/404/index.md"
+        try Data((try String(contentsOfFile: french, encoding: .utf8) + "Une phrase de plus.\n").utf8)
+            .write(to: URL(fileURLWithPath: french))
+        let kept = inode()
+        #expect(try build(root + "/incremental", cache: true) == after)
+        #expect(inode() == kept, "the report is not made again for prose")
+        // A new heading is drift: the report follows it.
+        try Data((try String(contentsOfFile: french, encoding: .utf8) + "\n## B\n\nTexte.\n").utf8)
+            .write(to: URL(fileURLWithPath: french))
+        let drifted = try build(root + "/incremental", cache: true)
+        #expect(drifted != after)
+        TestSupport.cleanUp(root + "/clean")
+        #expect(drifted == (try build(root + "/clean", cache: false)))
     }
 
     @Test("a cache from another build environment or a damaged one is ignored")

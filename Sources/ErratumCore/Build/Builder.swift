@@ -109,11 +109,12 @@ public struct Builder: Sendable {
                 try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             }
             try phases.end("errors", cancellation: options.cancellation)
-            // Coverage reads every page's outline and the history: made again when any of them changed.
+            // Coverage reads every page's outline (headings, code blocks, macros, links) and the
+            // history: made again when any of them changed, not when only prose did.
             let stringsSources = StringsSources.read(strings)
             var coverageInputs = StableHasher()
             coverageInputs.combine(structure)
-            for document in catalog.allDocuments { coverageInputs.combine(document.contentDigest) }
+            for document in catalog.allDocuments { coverageInputs.combine(document.outlineDigest) }
             finishedHistory.combine(into: &coverageInputs)
             stringsSources.combine(into: &coverageInputs)
             _ = try products.write("coverage", input: coverageInputs.finalize()) { () throws(DiagnosticError) in

@@ -59,7 +59,7 @@ final class SourceCache: Sendable {
     }
 
     /// Bumped whenever the format or the meaning of a parse changes.
-    static let format = 1
+    static let format = 2
 
     private let previous: [String: Entry]
     private let current = Mutex<[String: Entry]>([:])
@@ -187,6 +187,7 @@ extension ByteWriter {
             write(entry.file.bodyOffset)
             write(document.summary)
             write(document.sourceDigest)
+            write(document.outlineDigest)
             write(entry.file.warnings.count)
             for warning in entry.file.warnings { write(warning) }
         }
@@ -231,10 +232,11 @@ extension ByteReader {
             let bodyOffset = try int()
             let summary = try optionalString()
             let digest = try digest()
+            let outline = try self.digest()
             var warnings: [Diagnostic] = []
             for _ in 0..<(try count()) { warnings.append(try diagnostic()) }
             let document = Document(locale: locale, frontMatter: front, body: nil, bodyLine: bodyLine, bodyOffset: bodyOffset,
-                                    path: path, summary: summary, sourceDigest: digest)
+                                    path: path, summary: summary, sourceDigest: digest, outlineDigest: outline)
             entries[path] = SourceCache.Entry(identity: identity, trusted: trusted,
                                               file: LoadedFile(document: document, bodyOffset: bodyOffset, warnings: warnings))
         }

@@ -194,7 +194,8 @@ struct LoadedFile: Sendable {
         let parsed = try FrontMatterParser(path: path).parse(text)
         document = Document(locale: locale, frontMatter: parsed.frontMatter, body: bodies == .held ? parsed.body : nil,
                             bodyLine: parsed.bodyLine, bodyOffset: parsed.bodyOffset, path: path,
-                            summary: Summary.firstParagraph(of: parsed.body), sourceDigest: digest)
+                            summary: Summary.firstParagraph(of: parsed.body), sourceDigest: digest,
+                            outlineDigest: DocumentOutline.digest(body: parsed.body, bodyLine: parsed.bodyLine))
         bodyOffset = parsed.bodyOffset
         warnings = parsed.warnings
     }

@@ -24,10 +24,29 @@ struct DocumentOutline: Sendable {
 
     /// Reads a document's outline; link targets are normalized by `normalizer`.
     init(_ document: Document, normalizer: LinkNormalizer) {
-        let firstLine = document.bodyLine
-        macros = MacroParser().parse(document.body).calls.map { Mark(name: $0.normalizedName, line: firstLine + $0.line) }
+        self.init(body: document.body, bodyLine: document.bodyLine, normalize: normalizer.normalize)
+    }
+
+    /// The fingerprint of a body's outline with its link targets as written: with the catalog's
+    /// structure, it decides everything coverage reads of the document.
+    static func digest(body: String, bodyLine: Int) -> Digest {
+        let outline = DocumentOutline(body: body, bodyLine: bodyLine) { $0 }
+        var hasher = StableHasher()
+        for marks in [outline.headings, outline.codeBlocks, outline.macros, outline.links] {
+            hasher.combine(marks.count)
+            for mark in marks {
+                hasher.combine(mark.name)
+                hasher.combine(mark.line)
+            }
+        }
+        return hasher.finalize()
+    }
+
+    /// Reads the outline of a body that starts on file line `bodyLine`.
+    init(body: String, bodyLine firstLine: Int, normalize: (String) -> String?) {
+        macros = MacroParser().parse(body).calls.map { Mark(name: $0.normalizedName, line: firstLine + $0.line) }
         var fence: (marker: Character, count: Int)?
-        for (index, rawLine) in document.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = firstLine + index
             let trimmed = rawLine.drop { $0 == " " || $0 == "\t" }
             if let open = fence {
@@ -53,7 +72,7 @@ struct DocumentOutline: Sendable {
             }
             guard rawLine.utf8.contains(UInt8(ascii: "(")) || rawLine.utf8.contains(UInt8(ascii: "=")) else { continue }
             for target in Self.linkTargets(in: Self.withoutCodeSpans(Array(trimmed.utf8))) {
-                if let normalized = normalizer.normalize(target) {
+                if let normalized = normalize(target) {
                     links.append(Mark(name: normalized, line: line))
                 }
             }
