@@ -63,7 +63,6 @@ public struct Builder: Sendable {
             let site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
                             sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
             let sidebars = PageSidebars(site: site)
-            var files = 0
             for file in try site.assetFiles(templates: templates) { try transaction.write(file) }
             let structure = catalog.structureDigest(sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
             let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
@@ -88,10 +87,10 @@ public struct Builder: Sendable {
             var summaries = StableHasher()
             summaries.combine(structure)
             summaries.combine(catalog.summariesDigest())
-            files += try products.write("site-index", input: summaries.finalize()) { () throws(DiagnosticError) in
+            _ = try products.write("site-index", input: summaries.finalize()) { () throws(DiagnosticError) in
                 try site.indexFiles(templates: templates)
             }
-            files += try products.write("redirect-stubs", input: structure) {
+            _ = try products.write("redirect-stubs", input: structure) {
                 (emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) in
                 // Stubs never replace a page or index page: those paths are taken first. A locale's
                 // stubs at a time: MDN's tables hold tens of thousands each.
@@ -204,14 +203,6 @@ public struct Builder: Sendable {
             records[name] = BuildCache.ProductRecord(input: input, files: written)
             return written.count
         }
-    }
-
-    /// Writes files into the transaction on all cores.
-    ///
-    /// - Returns: how many there were.
-    private func write(_ files: [OutputFile], to transaction: OutputTransaction) throws(DiagnosticError) -> Int {
-        _ = try Parallel.map(files, cancellation: options.cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
-        return files.count
     }
 
     /// What a build keeps of one page once it is written: its render's record for the cache.
