@@ -259,6 +259,16 @@ struct FailedBuildTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["blocker"])
     }
 
+    @Test("output paths: every component named, none '.' or '..', no NUL; dots elsewhere are names")
+    func pathValidation() {
+        for bad in ["", "/", "a/", "./a", "a/./b", "..", "a/..", "a\u{0}b", "//a"] {
+            #expect(throws: DiagnosticError.self, "\(bad.debugDescription)") { try OutputWriter.validate(bad) }
+        }
+        for good in ["a", "a/b.html", ".well-known/x", "a/.../b", "a/..b/c", "docs/de/docs/Web/CSS/:hover/index.html"] {
+            #expect(throws: Never.self, "\(good.debugDescription)") { try OutputWriter.validate(good) }
+        }
+    }
+
     @Test("paths that would leave the output folder are refused", arguments: ["../escape", "/etc/passwd", "a/../../b", "a//b"])
     func pathEscape(path: String) throws {
         let folder = try TestSupport.temporaryFolder()

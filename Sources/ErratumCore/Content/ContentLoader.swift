@@ -139,7 +139,11 @@ public struct ContentLoader: Sendable {
     /// MDN's rule for the folder of a slug: lower case, with characters that are unsafe in
     /// file names spelled out.
     public static func folder(forSlug slug: String) -> String {
-        slug.lowercased()
+        // Every document asks this at load: most slugs need no spelling out, so no Foundation search.
+        guard slug.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "?") }) else {
+            return slug.lowercased()
+        }
+        return slug.lowercased()
             .replacingOccurrences(of: "*", with: "_star_")
             .replacingOccurrences(of: "::", with: "_doublecolon_")
             .replacingOccurrences(of: ":", with: "_colon_")

@@ -250,9 +250,23 @@ public struct OutputWriter: Sendable {
 
     /// Rejects paths that could leave the output folder.
     static func validate(_ path: String) throws(DiagnosticError) {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.hasPrefix("/"), !components.isEmpty,
-              components.allSatisfy({ !$0.isEmpty && $0 != ".." && $0 != "." && !$0.contains("\0") }) else {
+        // One byte pass per file (a build writes tens of thousands): no component may be empty,
+        // `.` or `..`, nor hold a NUL; so no leading `/` and no `//`.
+        var valid = !path.isEmpty
+        var length = 0, dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || length == dots && dots <= 2 { valid = false; break }
+                length = 0
+                dots = 0
+                continue
+            }
+            if byte == 0 { valid = false; break }
+            length += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        if length == 0 || length == dots && dots <= 2 { valid = false }
+        guard valid else {
             throw DiagnosticError(.outputIO, "refusing to write '\(path)': output paths must stay inside the output folder")
         }
     }
