@@ -69,8 +69,9 @@ public struct Builder: Sendable {
                                        structure: structure, recording: options.cache, progress: options.progress,
                                        cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
                 // Nothing the page shows changed: the previous output's file is this page.
-                if let kept, let reuse, reuse.previous.hasFile(Site.pagePath(of: page.rendered.document), key: kept) {
-                    try transaction.write(.previous(Site.pagePath(of: page.rendered.document), key: kept))
+                let path = Site.pagePath(of: page.rendered.document)
+                if let kept, let reuse, reuse.previous.hasFile(path, key: kept) {
+                    try transaction.write(.previous(path, key: kept))
                     for file in try site.imageFiles(of: page.rendered) { try transaction.write(file) }
                     return kept
                 }
@@ -78,7 +79,7 @@ public struct Builder: Sendable {
                 for file in files { try transaction.write(file) }
                 return key
             }
-            diagnostics += pages.flatMap(\.record.diagnostics)
+            diagnostics += pages.flatMap(\.diagnostics)
             try failIfErrors()
             try phases.end("pages", cancellation: options.cancellation)
 
@@ -101,10 +102,11 @@ public struct Builder: Sendable {
             errorInputs.combine(structure)
             settings.combine(into: &errorInputs)
             errorInputs.combine(errorsRoot)
-            let errorBodies = try products.write("error-pages", input: errorInputs.finalize()) { () throws(DiagnosticError) in
+            let errorInput = errorInputs.finalize()
+            let errorBodies = try products.write("error-pages", input: errorInput) { () throws(DiagnosticError) in
                 try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
             }
-            let configs = try products.write("server-configs", input: errorInputs.finalize()) { () throws(DiagnosticError) in
+            let configs = try products.write("server-configs", input: errorInput) { () throws(DiagnosticError) in
                 try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
             }
             try phases.end("errors", cancellation: options.cancellation)
@@ -209,7 +211,10 @@ public struct Builder: Sendable {
     struct PageOutcome: Sendable {
         /// The document's path.
         var path: String
-        var record: BuildCache.RenderRecord
+        /// What the next build recalls; nil when the build keeps no cache.
+        var record: BuildCache.RenderRecord?
+        /// The render's warnings.
+        var diagnostics: [Diagnostic]
         /// Whether the document was rendered (not recalled from the cache).
         var rendered: Bool
     }
@@ -246,16 +251,13 @@ public struct Builder: Sendable {
                                                 diagnostics: record.diagnostics, assets: record.assets)
                 record.pageKey = try emit(SitePage(rendered: recalled, renderKey: renderKey(record), hasHTML: false),
                                           sameStructure ? record.pageKey : nil)
-                return PageOutcome(path: document.path, record: record, rendered: false)
+                return PageOutcome(path: document.path, record: record, diagnostics: record.diagnostics, rendered: false)
             }
             guard recording else {
                 // No cache to write: nothing to note, fingerprint or key.
                 let rendered = renderer.render(document)
                 _ = try emit(SitePage(rendered: rendered, renderKey: nil, hasHTML: true), nil)
-                let record = BuildCache.RenderRecord(
-                    source: source, dependencies: [], answers: source, volatileAnswers: source, sidebar: rendered.sidebar,
-                    headings: [], diagnostics: rendered.diagnostics, assets: [])
-                return PageOutcome(path: document.path, record: record, rendered: true)
+                return PageOutcome(path: document.path, record: nil, diagnostics: rendered.diagnostics, rendered: true)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
@@ -265,7 +267,7 @@ public struct Builder: Sendable {
                 volatileAnswers: catalog.answers(to: dependencies.filter(\.dependsOnMoreThanStructure)),
                 sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
             record.pageKey = try emit(SitePage(rendered: rendered, renderKey: renderKey(record), hasHTML: true), nil)
-            return PageOutcome(path: document.path, record: record, rendered: true)
+            return PageOutcome(path: document.path, record: record, diagnostics: record.diagnostics, rendered: true)
         }
     }
 
