@@ -227,6 +227,40 @@ struct FailedBuildTests {
         expectUntouched(output, before)
     }
 
+    @Test("a template that does not parse is reported at its own line, HTML and JSON alike",
+          arguments: [("site/page.html.mustache", "page.html"), ("errors/json.mustache", "json")])
+    func templateParseErrorPosition(file: String, name: String) throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let templates = folder + "/templates"
+        try FileManager.default.copyItem(atPath: TestSupport.templatesRoot, toPath: templates)
+        // Line 3 closes a section that never opened: the parser stops there, not at the prefix
+        // the library puts before HTML templates.
+        try Data("first line\nsecond line\n{{/close}}\nfourth line\n".utf8).write(to: URL(fileURLWithPath: templates + "/" + file))
+        let error = #expect(throws: DiagnosticError.self) { try TemplateLibrary(root: templates) }
+        let diagnostic = try #require(error?.diagnostics.first)
+        #expect(diagnostic.code == .template)
+        #expect(diagnostic.location?.file == templates + "/" + file)
+        #expect(diagnostic.location?.line == 3, "\(name): reported at \(String(describing: diagnostic.location))")
+    }
+
+    @Test("HTML templates escape the five characters Mustache escapes; unescaped values pass as they are")
+    func templateEscaping() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/t", withIntermediateDirectories: true)
+        let text = "{{value}}|{{{value}}}\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/t/a.html.mustache"))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/t/a.txt.mustache"))
+        let library = try TemplateLibrary(root: folder + "/t")
+        let value = "<a href=\"x\">Tom & Jerry's — café</a>"
+        let escaped = "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s — café&lt;/a&gt;"
+        // The HTML template, given Erratum's escaper, and the other, left with Mustache's, agree.
+        #expect(try library.render("a.html", ["value": value]) == "\(escaped)|\(value)\n")
+        #expect(try library.render("a.txt", ["value": value]) == "\(escaped)|\(value)\n")
+        #expect(try library.render("a.html", ["value": "plain — text"]) == "plain — text|plain — text\n")
+    }
+
     @Test("a write that fails half-way leaves the previous output and no staging folder")
     func failedWrite() throws {
         let folder = try TestSupport.temporaryFolder()

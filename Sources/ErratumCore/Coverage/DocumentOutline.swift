@@ -43,48 +43,75 @@ struct DocumentOutline: Sendable {
     }
 
     /// Reads the outline of a body that starts on file line `bodyLine`.
+    ///
+    /// Every marker it looks for is ASCII, so lines are read as UTF-8 bytes: a loader reads
+    /// every document's outline, and walking characters cost as much as parsing the front matter.
     init(body: String, bodyLine firstLine: Int, normalize: (String) -> String?) {
         macros = MacroParser().parse(body).calls.map { Mark(name: $0.normalizedName, line: firstLine + $0.line) }
-        var fence: (marker: Character, count: Int)?
-        for (index, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = firstLine + index
-            let trimmed = rawLine.drop { $0 == " " || $0 == "\t" }
-            if let open = fence {
-                let run = trimmed.prefix { $0 == open.marker }
-                if run.count >= open.count, trimmed.dropFirst(run.count).allSatisfy({ $0 == " " || $0 == "\t" }) { fence = nil }
-                continue
-            }
-            if let marker = trimmed.first, marker == "`" || marker == "~" {
-                let run = trimmed.prefix { $0 == marker }
-                let info = trimmed.dropFirst(run.count)
-                // A fence is three or more; list items indent theirs, so any indentation counts.
-                if run.count >= 3, marker == "~" || !info.contains("`") {
-                    fence = (marker, run.count)
-                    let language = info.split(whereSeparator: { $0 == " " || $0 == "{" || $0 == "," }).first.map { $0.lowercased() } ?? ""
-                    codeBlocks.append(Mark(name: language, line: line))
+        var body = body
+        body.withUTF8 { bytes in
+            var fence: (marker: UInt8, count: Int)?
+            var line = firstLine
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != Self.newline { lineEnd += 1 }
+                defer {
+                    lineStart = lineEnd + 1
+                    line += 1
+                }
+                let rawLine = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                var first = 0
+                while first < rawLine.count, rawLine[first] == Self.space || rawLine[first] == Self.tab { first += 1 }
+                let trimmed = UnsafeBufferPointer(rebasing: rawLine[first...])
+                if let open = fence {
+                    let run = Self.run(of: open.marker, in: trimmed)
+                    if run >= open.count, trimmed[run...].allSatisfy({ $0 == Self.space || $0 == Self.tab }) { fence = nil }
                     continue
                 }
-            }
-            let indent = rawLine.prefix { $0 == " " }.count
-            if indent < 4, let level = Self.headingLevel(trimmed) {
-                headings.append(Mark(name: "h\(level)", line: line))
-                continue
-            }
-            guard rawLine.utf8.contains(UInt8(ascii: "(")) || rawLine.utf8.contains(UInt8(ascii: "=")) else { continue }
-            for target in Self.linkTargets(in: Self.withoutCodeSpans(Array(trimmed.utf8))) {
-                if let normalized = normalize(target) {
-                    links.append(Mark(name: normalized, line: line))
+                if let marker = trimmed.first, marker == Self.backtick || marker == Self.tilde {
+                    let run = Self.run(of: marker, in: trimmed)
+                    let info = trimmed[run...]
+                    // A fence is three or more; list items indent theirs, so any indentation counts.
+                    if run >= 3, marker == Self.tilde || !info.contains(Self.backtick) {
+                        fence = (marker, run)
+                        let word = info.drop { $0 == Self.space || $0 == Self.tab || $0 == Self.brace || $0 == Self.comma }
+                            .prefix { $0 != Self.space && $0 != Self.tab && $0 != Self.brace && $0 != Self.comma }
+                        codeBlocks.append(Mark(name: String(decoding: word, as: UTF8.self).lowercased(), line: line))
+                        continue
+                    }
+                }
+                if Self.run(of: Self.space, in: rawLine) < 4, let level = Self.headingLevel(trimmed) {
+                    headings.append(Mark(name: "h\(level)", line: line))
+                    continue
+                }
+                guard trimmed.contains(Self.openParenthesis) || trimmed.contains(Self.equals) else { continue }
+                for target in Self.linkTargets(in: Self.withoutCodeSpans(Array(trimmed))) {
+                    if let normalized = normalize(target) {
+                        links.append(Mark(name: normalized, line: line))
+                    }
                 }
             }
         }
     }
 
-    /// The level of an ATX heading (`## Title`), if the line is one.
-    static func headingLevel(_ line: Substring) -> Int? {
-        let hashes = line.prefix { $0 == "#" }.count
+    private static let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+    private static let backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~"), hash = UInt8(ascii: "#")
+    private static let brace = UInt8(ascii: "{"), comma = UInt8(ascii: ","), openParenthesis = UInt8(ascii: "("),
+                       equals = UInt8(ascii: "=")
+
+    /// How many times `byte` repeats at the start of `bytes`.
+    private static func run(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        while count < bytes.count, bytes[count] == byte { count += 1 }
+        return count
+    }
+
+    /// The level of an ATX heading (`## Title`), if the line (its indentation dropped) is one.
+    static func headingLevel(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let hashes = run(of: hash, in: line)
         guard (1...6).contains(hashes) else { return nil }
-        let rest = line.dropFirst(hashes)
-        return rest.isEmpty || rest.first == " " || rest.first == "\t" ? hashes : nil
+        return hashes == line.count || line[hashes] == space || line[hashes] == tab ? hashes : nil
     }
 
     /// The line's bytes with code spans blanked out, so that links shown as code do not count.

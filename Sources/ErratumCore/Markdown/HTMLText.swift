@@ -4,24 +4,64 @@ import Foundation
 public enum HTMLText {
     /// Escapes text content: `&`, `<`, `>`.
     public static func escapeText(_ text: String) -> String {
-        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
+        escaping(text) { byte in
+            switch byte {
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            default: nil
             }
         }
-        return result
     }
 
     /// Escapes an attribute value for double quotes: `&`, `<`, `>`, `"`.
     public static func escapeAttribute(_ text: String) -> String {
-        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || $0 == "\"" }) else { return text }
-        return escapeText(text).replacingOccurrences(of: "\"", with: "&quot;")
+        escaping(text) { byte in
+            switch byte {
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            case UInt8(ascii: "\""): "&quot;"
+            default: nil
+            }
+        }
+    }
+
+    /// Escapes a value a template writes into HTML, as Mustache does: `&`, `<`, `>`, `"` and `'`.
+    static func escapeTemplateValue(_ text: String) -> String {
+        escaping(text) { byte in
+            switch byte {
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            case UInt8(ascii: "\""): "&quot;"
+            case UInt8(ascii: "'"): "&#39;"
+            default: nil
+            }
+        }
+    }
+
+    /// `text` with each byte that `entity` names replaced by its entity. Every byte escaped is
+    /// ASCII, so the bytes of other characters pass through whole; text with nothing to escape
+    /// is returned as it is, without a copy.
+    @inline(__always)
+    private static func escaping(_ text: String, _ entity: (UInt8) -> StaticString?) -> String {
+        var text = text
+        let escaped: String? = text.withUTF8 { bytes in
+            guard let first = bytes.firstIndex(where: { entity($0) != nil }) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 32)
+            result += bytes[..<first]
+            for byte in bytes[first...] {
+                if let replacement = entity(byte) {
+                    result += UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+                } else {
+                    result.append(byte)
+                }
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+        return escaped ?? text
     }
 
     /// Plain text from HTML text: the character references `&amp;`, `&lt;`, `&gt;`,
