@@ -348,5 +348,23 @@ struct IncrementalBuildTests {
         a.combine("a"); a.combine("bc")
         #expect(ab.finalize() != a.finalize())
         #expect(Digest.of(Array("x".utf8)) == Digest.of(Array("x".utf8)))
+        // A long fixed value: its words are loaded eight bytes at a time.
+        #expect(Digest.of(Array("erratum, a static-site generator for error pages".utf8)).description
+                == "22dbbc6d1c993e9e8ae331c2f4c95b94")
+    }
+
+    @Test("bytes in memory and bytes one at a time give the same fingerprint, at every length")
+    func contiguousDigest() {
+        let bytes = (0..<70).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...bytes.count {
+            let prefix = Array(bytes.prefix(length))
+            let oneAtATime = Digest.of(prefix.lazy.map { $0 })   // no contiguous storage
+            #expect(Digest.of(prefix) == oneAtATime, "length \(length)")
+            #expect(prefix.withUnsafeBytes { Digest.of($0) } == oneAtATime, "length \(length), raw")
+            var text = StableHasher(), array = StableHasher()
+            text.combine(String(decoding: prefix.map { $0 & 0x7F }, as: UTF8.self))
+            array.combine(bytes: prefix.map { $0 & 0x7F })
+            #expect(text.finalize() == array.finalize(), "length \(length), text")
+        }
     }
 }

@@ -45,6 +45,9 @@ public struct StableHasher: Sendable {
     }
 
     public mutating func combine(bytes: some Sequence<UInt8>) {
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ combine(contiguous: UnsafeRawBufferPointer($0)) }) {
+            return done
+        }
         var word: UInt64 = 0
         var count: UInt64 = 0
         var shift: UInt64 = 0
@@ -58,6 +61,27 @@ public struct StableHasher: Sendable {
                 shift = 0
             }
         }
+        mix(word ^ (count << 56))
+        mix(count)
+    }
+
+    /// `combine(bytes:)` for bytes in memory: whole words are loaded eight bytes at a time,
+    /// little-endian, which is how the byte loop assembles them, so both give the same digest.
+    private mutating func combine(contiguous bytes: UnsafeRawBufferPointer) {
+        let whole = bytes.count / 8 * 8
+        var offset = 0
+        while offset < whole {
+            mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            word |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        let count = UInt64(bytes.count)
         mix(word ^ (count << 56))
         mix(count)
     }
