@@ -166,8 +166,14 @@ struct IncrementalBuildTests {
         for relative in Self.content.keys { try age(relative, hours: 1) }
         let first = try space.buildBoth("first build")
         #expect(first.sourcesRead?.read == Self.content.keys.filter { $0.hasSuffix(".md") }.count)
+        // With nothing changed, the caches would be written as they were read: they are left alone.
+        let output = space.root + "/incremental/Output"
+        let caches = [SourceCache.path(forOutput: output), BuildCache.path(forOutput: output)]
+        func identities() throws -> [SourceCache.Identity] { try caches.map { try #require(SourceCache.Identity(path: $0)) } }
+        let beforeUnchanged = try identities()
         let unchanged = try space.buildBoth("nothing changed")
         #expect(unchanged.sourcesRead?.read == 0 && unchanged.sourcesRead?.parsed == 0, "\(String(describing: unchanged.sourcesRead))")
+        #expect(try identities() == beforeUnchanged, "an unchanged build rewrote a cache file")
 
         try age("en-us/glossary/cache/index.md", hours: 2)
         let touched = try space.buildBoth("a file touched, its bytes unchanged")
@@ -180,6 +186,8 @@ struct IncrementalBuildTests {
         #expect(edited.sourcesRead?.read == 1 && edited.sourcesRead?.parsed == 1, "\(String(describing: edited.sourcesRead))")
         let page = try String(contentsOfFile: space.root + "/incremental/Output/docs/en-US/docs/Glossary/Cache/index.html", encoding: .utf8)
         #expect(page.contains("Caches"), "the page shows the new title")
+        // An edit changes both: the file's entry and the page's render.
+        for (before, after) in zip(beforeUnchanged, try identities()) { #expect(before != after) }
 
         // A cache written by another erratum binary, or damaged, is a clean load, never a wrong one.
         let sources = SourceCache.path(forOutput: space.root + "/incremental/Output")

@@ -14,7 +14,7 @@ import Foundation
 /// the build is then a clean one.
 struct BuildCache: Sendable {
     /// Bumped whenever the format or anything the fingerprints cover changes meaning.
-    static let format = 3
+    static let format = 4
 
     /// The fingerprint of everything every page depends on (see `Builder.environment`).
     var environment: Digest
@@ -258,10 +258,13 @@ struct ByteWriter {
         write(tableAndBytesOf: body)
     }
 
+    /// Writes a manifest, its paths through the string table (the output's and the spare's
+    /// are mostly the same paths), in no particular order: sorting tens of thousands of paths
+    /// cost more than writing them.
     mutating func write(_ manifest: OutputManifest) {
         write(manifest.entries.count)
-        for (path, entry) in manifest.entries.sorted(by: { $0.key < $1.key }) {
-            write(path)
+        for (path, entry) in manifest.entries {
+            write(interned: path)
             write(entry.key)
             write(entry.inode)
             write(Int(entry.size))
@@ -273,9 +276,11 @@ struct ByteWriter {
     mutating func write(current: OutputManifest, spare: OutputManifest?) {
         write("erratum-files")
         write(BuildCache.format)
-        write(current)
-        write(spare == nil ? 0 : 1)
-        if let spare { write(spare) }
+        var body = ByteWriter()
+        body.write(current)
+        body.write(spare == nil ? 0 : 1)
+        if let spare { body.write(spare) }
+        write(tableAndBytesOf: body)
     }
 }
 
@@ -395,8 +400,10 @@ struct ByteReader {
 
     mutating func manifest() throws(Malformed) -> OutputManifest {
         var manifest = OutputManifest()
-        for _ in 0..<(try count()) {
-            let path = try string()
+        let count = try count()
+        manifest.entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let path = try interned()
             manifest.entries[path] = .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
                                            modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int()))
         }
@@ -406,6 +413,7 @@ struct ByteReader {
     /// The output's manifest and the spare's, as `ByteWriter.write(current:spare:)` wrote them.
     mutating func manifests() throws(Malformed) -> (OutputManifest, OutputManifest?) {
         guard try string() == "erratum-files", try int() == BuildCache.format else { throw Malformed() }
+        try readTable()
         let current = try manifest()
         let spare = try int() == 0 ? nil : try manifest()
         guard offset == data.endIndex else { throw Malformed() }

@@ -130,8 +130,14 @@ public struct Builder: Sendable {
                 cache.products = products.records
                 for page in pages { cache.renders[page.path] = page.record }
                 // The output is already swapped in; without a cache the next build is a clean one.
-                try? cache.write(to: cachePath)
-                try? loader.sources?.write(to: sourcesPath)
+                // A cache that would be written as it was read is left as it is.
+                let unchanged = previous.map { previous in
+                    previous.structure == structure && !products.madeAgain && previous.products.count == cache.products.count
+                        && previous.renders.count == cache.renders.count
+                        && pages.allSatisfy { !$0.rendered && $0.record?.pageKey == previous.renders[$0.path]?.pageKey }
+                } ?? false
+                if !unchanged { try? cache.write(to: cachePath) }
+                if let sources = loader.sources, !sources.isUnchanged { try? sources.write(to: sourcesPath) }
                 phases.end("cache")
             }
             return BuildReport(
@@ -164,6 +170,8 @@ public struct Builder: Sendable {
         let cancellation: BuildCancellation?
         /// What this build made, for the next one.
         private(set) var records: [String: BuildCache.ProductRecord] = [:]
+        /// Whether any product was made again rather than kept.
+        private(set) var madeAgain = false
 
         init(transaction: OutputTransaction, previous: BuildCache?, reuse: PageReuse?, cancellation: BuildCancellation?) {
             self.transaction = transaction
@@ -200,6 +208,7 @@ public struct Builder: Sendable {
                record.files.allSatisfy({ reuse.previous.hasFile($0.path, key: $0.key) }) {
                 try emit(record.files.map { OutputFile.previous($0.path, key: $0.key) })
             } else {
+                madeAgain = true
                 try make(emit)
             }
             records[name] = BuildCache.ProductRecord(input: input, files: written)

@@ -63,8 +63,9 @@ final class SourceCache: Sendable {
 
     private let previous: [String: Entry]
     private let current = Mutex<[String: Entry]>([:])
-    /// Files read this load, and of those, parsed (their bytes new to the cache).
-    private let counts = Mutex((read: 0, parsed: 0))
+    /// Files read this load, and of those, parsed (their bytes new to the cache); entries that
+    /// differ from the previous load's.
+    private let counts = Mutex((read: 0, parsed: 0, changed: 0))
     /// When this load began: a file modified since then (or within the second before) is not
     /// remembered by its identity, only by its bytes.
     private let started: timespec
@@ -107,13 +108,25 @@ final class SourceCache: Sendable {
     }
 
     /// How many files this load read, and how many of those it parsed.
-    var readAndParsed: (read: Int, parsed: Int) { counts.withLock { $0 } }
+    var readAndParsed: (read: Int, parsed: Int) { counts.withLock { ($0.read, $0.parsed) } }
 
     private func remember(_ path: String, identity: Identity, file: LoadedFile) {
         var kept = file
         kept.document = kept.document.leavingBody()
         let entry = Entry(identity: identity, trusted: !identity.isRacy(readAt: started), file: kept)
+        if let old = previous[path], old.identity == identity, old.trusted == entry.trusted,
+           old.file.document.sourceDigest == file.document.sourceDigest {
+            // The same entry as the previous load's: the file need not be written again.
+        } else {
+            counts.withLock { $0.changed += 1 }
+        }
         current.withLock { $0[path] = entry }
+    }
+
+    /// Whether this load noted exactly what the previous one did, so that writing the cache
+    /// would write the same entries again.
+    var isUnchanged: Bool {
+        counts.withLock { $0.changed } == 0 && current.withLock { $0.count } == previous.count
     }
 
     /// Reads the cache, or an empty one when there is none usable.

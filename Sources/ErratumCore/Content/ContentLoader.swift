@@ -71,11 +71,7 @@ public struct ContentLoader: Sendable {
                     do {
                         let text = try SourceText.read(redirectsPath)
                         let (table, problems) = Redirects.parse(text, path: redirectsPath)
-                        var merged = redirects[locale] ?? Redirects()
-                        for entry in table.entries {
-                            merged.add(from: entry.from, to: entry.to, at: table.location(of: entry.from))
-                        }
-                        redirects[locale] = merged
+                        redirects[locale, default: Redirects()].merge(table)
                         diagnostics += problems
                     } catch {
                         diagnostics += error.diagnostics
@@ -130,7 +126,7 @@ public struct ContentLoader: Sendable {
         if indexFileCount == 0 {
             diagnostics.append(noDocuments())
         }
-        let sorted = documents.values.sorted { $0.id < $1.id }
+        let sorted = documents.sorted { $0.key < $1.key }.map(\.value)
         var content = ContentSet(documents: sorted, redirects: redirects, l10n: l10n)
         content.sidebars = sidebars
         return (content, diagnostics.sorted())

@@ -11,7 +11,13 @@ public struct Document: Sendable, Identifiable {
     /// A change makes a new box (copy on write); documents change only while the catalog is made.
     private final class Storage: Sendable {
         let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+        /// `id`, made once: indexes, sorts and link resolution ask it constantly, and it folds
+        /// the slug to lower case.
+        let id: DocumentKey
+        init(_ fields: Fields) {
+            self.fields = fields
+            id = DocumentKey(locale: fields.locale, slug: fields.frontMatter.slug)
+        }
     }
 
     private struct Fields: Sendable {
@@ -132,7 +138,7 @@ public struct Document: Sendable, Identifiable {
     public var slug: String { frontMatter.slug }
 
     /// The key a document is found by: locale and lower-cased slug.
-    public var id: DocumentKey { DocumentKey(locale: locale, slug: slug) }
+    public var id: DocumentKey { storage.id }
 
     /// The site URL MDN gives the document: `/en-US/docs/Web/HTTP/Reference/Status/507`.
     public var url: String { "/\(locale.tag)/docs/\(slug)" }
