@@ -32,6 +32,12 @@ public struct BuildOptions: Sendable {
     public var waitsForOtherBuild = true
     /// Told once, with the other build's process id when known, that this build waits for it.
     public var waitingForOtherBuild: (@Sendable (_ holder: Int32?) -> Void)?
+    /// Whether the build frees what it held (catalog, caches, records) when it returns. A
+    /// process that exits right after the build, as `erratum build` does, sets it to false:
+    /// the system takes the memory back at once, where freeing a large tree's millions of
+    /// objects one by one takes a tenth of a second or more. A long-lived process (`erratum
+    /// serve`, tests) keeps the default.
+    public var freesMemoryWhenDone = true
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 

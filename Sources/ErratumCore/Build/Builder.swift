@@ -35,6 +35,8 @@ public struct Builder: Sendable {
         }
 
         let history = ContentHistory.start(roots: options.contentRoots) // coverage's git log runs meanwhile
+        // The strings' line history (git blame's work) is read meanwhile too.
+        let stringsReading = Background { [strings] in StringsSources.read(strings) }
         var loader = ContentLoader(roots: options.contentRoots, bodies: .onDisk)
         let sourcesPath = SourceCache.path(forOutput: options.outputPath)
         loader.sources = options.cache ? SourceCache.read(from: sourcesPath) : nil
@@ -112,7 +114,7 @@ public struct Builder: Sendable {
             try phases.end("errors", cancellation: options.cancellation)
             // Coverage reads every page's outline (headings, code blocks, macros, links) and the
             // history: made again when any of them changed, not when only prose did.
-            let stringsSources = StringsSources.read(strings)
+            let stringsSources = stringsReading.value
             var coverageInputs = StableHasher()
             coverageInputs.combine(structure)
             for document in catalog.allDocuments { coverageInputs.combine(document.outlineDigest) }
@@ -122,23 +124,40 @@ public struct Builder: Sendable {
                 try CoverageReport(catalog: catalog, history: finishedHistory, strings: stringsSources).files(templates: templates)
             }
             try phases.end("coverage", cancellation: options.cancellation)
-            let manifest = try transaction.commit(cancellation: options.cancellation)
-            phases.end("swap")
+            // The caches are written on a thread of their own while the new tree is swapped in.
+            // They record renders by their inputs, so they hold whether or not the swap succeeds.
+            var cacheWriting: Background<Void>?
             if options.cache {
                 var cache = BuildCache(environment: environment)
                 cache.structure = structure
                 cache.products = products.records
                 for page in pages { cache.renders[page.path] = page.record }
-                // The output is already swapped in; without a cache the next build is a clean one.
                 // A cache that would be written as it was read is left as it is.
                 let unchanged = previous.map { previous in
                     previous.structure == structure && !products.madeAgain && previous.products.count == cache.products.count
                         && previous.renders.count == cache.renders.count
                         && pages.allSatisfy { !$0.rendered && $0.record?.pageKey == previous.renders[$0.path]?.pageKey }
                 } ?? false
-                if !unchanged { try? cache.write(to: cachePath) }
-                if let sources = loader.sources, !sources.isUnchanged { try? sources.write(to: sourcesPath) }
+                let sources = loader.sources
+                cacheWriting = Background { [cache] in
+                    if !unchanged { try? cache.write(to: cachePath) }
+                    if let sources, !sources.isUnchanged { try? sources.write(to: sourcesPath) }
+                }
+            }
+            let manifest: OutputManifest
+            do {
+                manifest = try transaction.commit(cancellation: options.cancellation)
+            } catch {
+                _ = cacheWriting?.value
+                throw error
+            }
+            phases.end("swap")
+            if let cacheWriting {
+                _ = cacheWriting.value
                 phases.end("cache")
+            }
+            if !options.freesMemoryWhenDone {
+                ProcessLifetime.keep((catalog, renderer, previous, previousOutput, loader, pages, products, transaction, manifest, site))
             }
             return BuildReport(
                 documents: catalog.allDocuments.count,
@@ -373,5 +392,18 @@ extension Duration {
     /// The duration in seconds, as a floating-point number.
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
+}
+
+/// Holds values until the process exits, never freeing them (see
+/// `BuildOptions.freesMemoryWhenDone`).
+enum ProcessLifetime {
+    private final class Box<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    static func keep<Value>(_ value: Value) {
+        _ = Unmanaged.passRetained(Box(value))
     }
 }

@@ -48,3 +48,30 @@ enum Parallel {
         }
     }
 }
+
+/// A value made on a thread of its own while the caller goes on: for work that mostly waits
+/// (a `git` process), so it costs the build little beyond the thread.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    // Written once by the thread before `done` is signalled, read only after waiting for it.
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+    private let taken = Mutex(false)
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            result = make()
+            done.signal()
+        }.start()
+    }
+
+    /// The value, once made; waits for it the first time.
+    var value: Value {
+        taken.withLock { taken in
+            if !taken {
+                done.wait()
+                taken = true
+            }
+        }
+        return result!
+    }
+}
