@@ -249,55 +249,69 @@ public struct DocumentRenderer: Sendable {
                                    _ replacement: (Int) -> String) -> String {
         let open = Array(String(placeholderOpen).utf8), close = Array(String(placeholderClose).utf8)
         let paragraphOpen = Array("<p>".utf8), paragraphClose = Array("</p>\n".utf8)
-        var bytes = Array(text.utf8)
-        guard let first = bytes.firstRange(of: open) else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 1024)
-        var tag = TagState()
-        if isHTML {
-            for index in 0..<first.lowerBound { tag.read(bytes[index], next: bytes[index + 1]) }
+        var source = text
+        let substituted: String? = source.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return nil }
+            func starts(_ pattern: [UInt8], at index: Int) -> Bool {
+                index + pattern.count <= bytes.count && pattern.indices.allSatisfy { bytes[index + $0] == pattern[$0] }
+            }
+            /// Where the next placeholder opening is at or after `index` (the byte count if none):
+            /// `memchr` finds its first byte, which is rare in HTML.
+            func nextOpening(from index: Int) -> Int {
+                var index = index
+                while index < bytes.count, let found = memchr(base + index, Int32(open[0]), bytes.count - index) {
+                    index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if starts(open, at: index) { return index }
+                    index += 1
+                }
+                return bytes.count
+            }
+            var cursor = nextOpening(from: 0)
+            guard cursor < bytes.count else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 1024)
+            var tag = TagState()
+            /// Copies `start..<end`; in HTML, reads the tags on the way.
+            func copy(_ start: Int, _ end: Int) {
+                if isHTML {
+                    for index in start..<end { tag.read(bytes[index], next: index + 1 < bytes.count ? bytes[index + 1] : 0) }
+                }
+                result += UnsafeBufferPointer(rebasing: bytes[start..<end])
+            }
+            copy(0, cursor)
+            while cursor < bytes.count {
+                var digitsEnd = cursor + open.count
+                var number = 0
+                // Stops once the number is past `count`, before it can overflow.
+                while digitsEnd < bytes.count, number < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
+                    number = number * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
+                    digitsEnd += 1
+                }
+                var after = cursor + open.count
+                if digitsEnd > cursor + open.count, number < count, starts(close, at: digitsEnd) {
+                    after = digitsEnd + close.count
+                    let isBlock = number < blocks.count && blocks[number]
+                    if tag.isInside {
+                        result += Array(attributeText(replacement(number)).utf8)
+                    } else if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
+                              starts(paragraphClose, at: after) {
+                        result.removeLast(paragraphOpen.count)
+                        let html = replacement(number)
+                        if !html.isEmpty { result += Array(html.utf8) + [UInt8(ascii: "\n")] }
+                        after += paragraphClose.count
+                    } else {
+                        result += Array(replacement(number).utf8)
+                    }
+                } else {
+                    // Not one of ours: the characters stay as written.
+                    result += open
+                }
+                cursor = nextOpening(from: after)
+                copy(after, cursor)
+            }
+            return String(decoding: result, as: UTF8.self)
         }
-        result += bytes[..<first.lowerBound]
-        var cursor = first.lowerBound
-        while cursor < bytes.count {
-            guard bytes[cursor] == open[0], bytes[cursor...].starts(with: open) else {
-                if isHTML { tag.read(bytes[cursor], next: cursor + 1 < bytes.count ? bytes[cursor + 1] : 0) }
-                result.append(bytes[cursor])
-                cursor += 1
-                continue
-            }
-            var digitsEnd = cursor + open.count
-            var number = 0
-            // Stops once the number is past `count`, before it can overflow.
-            while digitsEnd < bytes.count, number < count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsEnd]) {
-                number = number * 10 + Int(bytes[digitsEnd] - UInt8(ascii: "0"))
-                digitsEnd += 1
-            }
-            guard digitsEnd > cursor + open.count, number < count, bytes[digitsEnd...].starts(with: close) else {
-                result += open
-                cursor += open.count
-                continue
-            }
-            let after = digitsEnd + close.count
-            if tag.isInside {
-                result += Array(attributeText(replacement(number)).utf8)
-                cursor = after
-                continue
-            }
-            let isBlock = number < blocks.count && blocks[number]
-            if isBlock, result.count >= paragraphOpen.count, result.suffix(paragraphOpen.count).elementsEqual(paragraphOpen),
-               bytes[after...].starts(with: paragraphClose) {
-                result.removeLast(paragraphOpen.count)
-                let html = replacement(number)
-                if !html.isEmpty { result += Array(html.utf8) + [UInt8(ascii: "\n")] }
-                cursor = after + paragraphClose.count
-            } else {
-                result += Array(replacement(number).utf8)
-                cursor = after
-            }
-        }
-        bytes = result
-        return String(decoding: bytes, as: UTF8.self)
+        return substituted ?? text
     }
 }
 
