@@ -77,7 +77,7 @@ public struct FrontMatterParser: Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLText.compose(yaml)
         } catch let error as YamlError {
             throw DiagnosticError(.frontMatter, "front matter is not valid YAML: \(Self.problem(of: error))",
                                   at: Self.mark(of: error).map { location(yamlMark: $0) } ?? location(2, 1))

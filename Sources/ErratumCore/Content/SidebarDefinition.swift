@@ -51,7 +51,7 @@ public struct SidebarDefinition: Sendable, Hashable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLText.compose(text)
         } catch {
             return (nil, [Diagnostic(.error, .sidebar, "sidebar '\(name)' is not valid YAML: \(error)",
                                      at: FileLocation(file: path, line: 1, column: 1))])

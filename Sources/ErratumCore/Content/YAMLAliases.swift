@@ -1,3 +1,5 @@
+import Yams
+
 /// Finds YAML anchors (`&name`) and aliases (`*name`) before a document is composed.
 ///
 /// Yams composes an alias by sharing the anchored node, so a "billion laughs" document costs
@@ -103,5 +105,17 @@ enum YAMLAliases {
             }
         }
         return nil
+    }
+}
+
+/// Composes YAML text into a node tree with Yams, its settings made once: `Parser.Encoding.default`
+/// reads the process environment and `Constructor.default` builds its tables on every call,
+/// which together cost a fifth of parsing a document's front matter.
+enum YAMLText {
+    // Never changed after it is made; the parser only reads it.
+    nonisolated(unsafe) private static let constructor = Constructor.default
+
+    static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .default, constructor, .utf8)
     }
 }

@@ -38,7 +38,7 @@ public struct UIStrings: Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLText.compose(yaml)
         } catch {
             throw DiagnosticError(.strings, "strings file is not valid YAML: \(error)",
                                   at: FileLocation(file: path, line: 1, column: 1))
