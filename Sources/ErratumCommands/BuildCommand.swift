@@ -109,7 +109,11 @@ public struct BuildCommand: ParsableCommand {
         if timings {
             for phase in report.phases {
                 let name = phase.name.padding(toLength: 10, withPad: " ", startingAt: 0)
-                DiagnosticPrinter.printLine(name + String(format: "%7.3f s", phase.seconds), toStandardError: true)
+                var line = name + String(format: "%7.3f s", phase.seconds)
+                if let resident = phase.residentBytes, let peak = phase.peakResidentBytes {
+                    line += String(format: "  %6d MiB resident, %6d MiB at most", resident >> 20, peak >> 20)
+                }
+                DiagnosticPrinter.printLine(line, toStandardError: true)
             }
         }
         if !quiet {

@@ -363,6 +363,21 @@ struct CommandLineTests {
             == "built 3 documents in 3 locales: 3 pages (1 rendered, 2 unchanged), 9 error bodies, 4 server config files, 18 files in Output/; 0 warnings; 0.12 s")
     }
 
+    @Test("each phase reports its time and the process's memory: resident, and a peak that never falls")
+    func phaseMemory() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let report = try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: TestSupport.templatesRoot, outputPath: folder + "/Output")).build()
+        #expect(report.phases.map(\.name).starts(with: ["load", "catalog", "pages", "site"]))
+        var lastPeak = 0
+        for phase in report.phases {
+            let resident = try #require(phase.residentBytes, "\(phase.name)")
+            let peak = try #require(phase.peakResidentBytes, "\(phase.name)")
+            #expect(resident > 1 << 20 && peak >= resident && peak >= lastPeak, "\(phase.name): \(resident) of \(peak)")
+            lastPeak = peak
+        }
+    }
+
     @Test("--codes and --languages choose what is built")
     func chosenCodesAndLanguages() throws {
         let folder = try TestSupport.temporaryFolder()

@@ -93,6 +93,10 @@ public struct BuildReport: Sendable {
         public var name: String
         /// Wall-clock seconds.
         public var seconds: Double
+        /// The process's resident memory when the step ended, and the most it had held by
+        /// then, in bytes (from `/proc/self/status`; nil where it cannot be read).
+        public var residentBytes: Int? = nil
+        public var peakResidentBytes: Int? = nil
     }
 
     /// The number of warnings.

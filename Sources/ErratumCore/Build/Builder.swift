@@ -220,8 +220,8 @@ public struct Builder: Sendable {
             let transaction = transaction
             let cancellation = cancellation
             func emit(_ files: [OutputFile]) throws(DiagnosticError) {
-                _ = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
-                written += files.map { ($0.path, $0.manifestKey) }
+                let keys = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
+                written += zip(files, keys).map { ($0.path, $1) }
             }
             if let record = previous?.products[name], record.input == input, let reuse,
                record.files.allSatisfy({ reuse.previous.hasFile($0.path, key: $0.key) }) {
@@ -383,8 +383,21 @@ struct PhaseClock {
     /// Ends the phase that began where the previous one ended.
     mutating func end(_ name: String) {
         let now = ContinuousClock.now
-        phases.append(.init(name: name, seconds: (now - last).seconds))
+        let memory = Self.memory()
+        phases.append(.init(name: name, seconds: (now - last).seconds, residentBytes: memory?.resident,
+                            peakResidentBytes: memory?.peak))
         last = now
+    }
+
+    /// `VmRSS` and `VmHWM` of `/proc/self/status`, in bytes.
+    static func memory() -> (resident: Int, peak: Int)? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        func kibibytes(_ field: String) -> Int? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+        guard let resident = kibibytes("VmRSS"), let peak = kibibytes("VmHWM") else { return nil }
+        return (resident * 1024, peak * 1024)
     }
 }
 

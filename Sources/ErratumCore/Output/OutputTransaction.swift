@@ -56,24 +56,33 @@ final class OutputTransaction: Sendable {
     ///
     /// - Throws: `DiagnosticError` (`output-io`) when the path would leave the output, another
     ///   file of this build already has it, or the file system fails.
-    func write(_ file: OutputFile) throws(DiagnosticError) {
+    ///
+    /// - Returns: the key the manifest records for the file; without a cache, where no manifest
+    ///   is kept, a zero digest, and the file's bytes are not hashed.
+    @discardableResult
+    func write(_ file: OutputFile) throws(DiagnosticError) -> Digest {
         try OutputWriter.validate(file.path)
+        let key = keepsManifest ? file.manifestKey : Digest(high: 0, low: 0)
         let claimed = written.withLock { written in
             guard written.entries[file.path] == nil else { return false }
             // A placeholder until the file is on disk; its identity is filled in below.
-            written.entries[file.path] = OutputManifest.Entry(key: file.manifestKey, inode: 0, size: 0,
+            written.entries[file.path] = OutputManifest.Entry(key: key, inode: 0, size: 0,
                                                               modifiedSeconds: 0, modifiedNanoseconds: 0)
             return true
         }
         guard claimed else {
             throw DiagnosticError(.outputIO, "two files of the build would be written to \(writer.destination.appendingPathComponent(file.path))")
         }
-        let entry = try make(file)
+        let entry = try make(file, key: key)
         written.withLock { $0.entries[file.path] = entry }
+        return key
     }
 
-    private func make(_ file: OutputFile) throws(DiagnosticError) -> OutputManifest.Entry {
-        let key = file.manifestKey
+    /// Whether the manifest is saved for the next build (a build with a cache), so that the
+    /// files' keys are worth making.
+    private var keepsManifest: Bool { previous != nil }
+
+    private func make(_ file: OutputFile, key: Digest) throws(DiagnosticError) -> OutputManifest.Entry {
         let destination = writer.destination
         let shown = OutputWriter.display(destination, file.path)
         let target = root.appendingPathComponent(file.path)
@@ -85,7 +94,7 @@ final class OutputTransaction: Sendable {
                 return entry
             }
             made.add(1, ordering: .relaxed)
-            return try OutputWriter.make(file, at: target, previous: previous, shownAs: shown)
+            return try OutputWriter.make(file, key: key, at: target, previous: previous, shownAs: shown)
         case let .spare(spareFiles):
             if let entry = spareFiles.intactEntry(file.path, in: root), entry.key == key { return entry }
             made.add(1, ordering: .relaxed)
@@ -97,7 +106,7 @@ final class OutputTransaction: Sendable {
                link(destination.appendingPathComponent(file.path), temporary) == 0 {
                 entry = current
             } else {
-                entry = try OutputWriter.make(file, at: temporary, previous: previous, shownAs: shown)
+                entry = try OutputWriter.make(file, key: key, at: temporary, previous: previous, shownAs: shown)
             }
             guard rename(temporary, target) == 0 else {
                 let code = errno

@@ -143,8 +143,8 @@ public struct OutputWriter: Sendable {
 
     /// Writes a file's bytes, or copies the previous output's file for one kept from it
     /// where it could not be linked.
-    static func make(_ file: OutputFile, at target: String, previous: PreviousOutput?,
-                             shownAs shown: String) throws(DiagnosticError) -> OutputManifest.Entry {
+    static func make(_ file: OutputFile, key: Digest, at target: String, previous: PreviousOutput?,
+                     shownAs shown: String) throws(DiagnosticError) -> OutputManifest.Entry {
         var contents = file.contents
         if file.keepsPrevious {
             guard let source = previous?.source(of: file.path, key: file.manifestKey),
@@ -153,7 +153,7 @@ public struct OutputWriter: Sendable {
             }
             contents = data
         }
-        return OutputManifest.identity(try writeAll(contents, to: target, shownAs: shown), key: file.manifestKey)
+        return OutputManifest.identity(try writeAll(contents, to: target, shownAs: shown), key: key)
     }
 
     static func temporaryName(for target: String) -> String {
