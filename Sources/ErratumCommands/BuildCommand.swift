@@ -79,6 +79,7 @@ public struct BuildCommand: ParsableCommand {
         options.cache = !noCache
         options.waitsForOtherBuild = !noWait
         options.freesMemoryWhenDone = false   // the process exits once the report is printed
+        ProcessMemory.tuneForBuild()
         let shownOutput = outputPath
         options.waitingForOtherBuild = { holder in
             let who = holder.map { " (pid \($0))" } ?? ""

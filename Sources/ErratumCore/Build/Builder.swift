@@ -157,7 +157,7 @@ public struct Builder: Sendable {
                 phases.end("cache")
             }
             if !options.freesMemoryWhenDone {
-                ProcessLifetime.keep((catalog, renderer, previous, previousOutput, loader, pages, products, transaction, manifest, site))
+                ProcessMemory.keepUntilExit((catalog, renderer, previous, previousOutput, loader, pages, products, transaction, manifest, site))
             }
             return BuildReport(
                 documents: catalog.allDocuments.count,
@@ -405,18 +405,5 @@ extension Duration {
     /// The duration in seconds, as a floating-point number.
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}
-
-/// Holds values until the process exits, never freeing them (see
-/// `BuildOptions.freesMemoryWhenDone`).
-enum ProcessLifetime {
-    private final class Box<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
-
-    static func keep<Value>(_ value: Value) {
-        _ = Unmanaged.passRetained(Box(value))
     }
 }
