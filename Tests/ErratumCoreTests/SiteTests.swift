@@ -133,6 +133,30 @@ struct SiteTests {
         #expect(page.contains("<article>"))
         #expect(!FileManager.default.fileExists(atPath: output + "/docs/de/docs/web/http/reference/status/507/index.html"))
     }
+
+    @Test("a table of more stubs than one batch writes every stub once, and a page still wins over a stub")
+    func manyRedirectStubs() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let content = folder + "/content"
+        try FileManager.default.copyItem(atPath: TestSupport.contentRoot, toPath: content)
+        let count = RedirectStubs.batchSize * 2 + 17
+        var lines = (0..<count).map { "/de/docs/Old/Page\($0)\t/de/docs/Web/HTTP/Reference/Status/507" }
+        // One in the last batch would stand over a page (in another letter case).
+        lines.append("/de/docs/WEB/http/reference/status/507\t/de/docs/Old/Page1")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: content + "/de/_redirects.txt", atomically: true, encoding: .utf8)
+        let output = folder + "/Output"
+        _ = try Builder(options: BuildOptions(contentRoots: [content], templatesRoot: TestSupport.templatesRoot, outputPath: output)).build()
+        let old = try FileManager.default.contentsOfDirectory(atPath: output + "/docs/de/docs/Old")
+        #expect(old.count == count, "one stub per source")
+        #expect(!FileManager.default.fileExists(atPath: output + "/docs/de/docs/WEB"))
+        for index in [0, RedirectStubs.batchSize - 1, RedirectStubs.batchSize, count - 1] {
+            let stub = try String(contentsOfFile: output + "/docs/de/docs/Old/Page\(index)/index.html", encoding: .utf8)
+            #expect(stub.contains(#"url=../../Web/HTTP/Reference/Status/507/index.html""#), "Page\(index)")
+        }
+        let page = try String(contentsOfFile: output + "/docs/de/docs/Web/HTTP/Reference/Status/507/index.html", encoding: .utf8)
+        #expect(page.contains("<article>"))
+    }
 }
 
 @Suite("Images of the offline site")

@@ -83,6 +83,9 @@ public struct Builder: Sendable {
             }
             diagnostics += pages.flatMap(\.diagnostics)
             try failIfErrors()
+            // What only pages needed goes before the site-wide products are made in its place.
+            sidebars.forget()
+            catalog.forgetResolutions()
             try phases.end("pages", cancellation: options.cancellation)
 
             // The site-wide products, each made again only when what it shows changed.
@@ -95,8 +98,8 @@ public struct Builder: Sendable {
             }
             _ = try products.write("redirect-stubs", input: structure) {
                 (emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) in
-                // Stubs never replace a page or index page: those paths are taken first. A locale's
-                // stubs at a time: MDN's tables hold tens of thousands each.
+                // Stubs never replace a page or index page: those paths are taken first. A thousand
+                // stubs at a time: MDN's tables hold tens of thousands a locale.
                 try site.redirectFiles(templates: templates, taken: transaction.paths, emit: emit)
             }
             try phases.end("site", cancellation: options.cancellation)

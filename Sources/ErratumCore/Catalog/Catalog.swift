@@ -27,6 +27,9 @@ public struct Catalog: Sendable {
     /// Set once the catalog is complete, and shared by its copies.
     private var memo: ResolutionMemo?
 
+    /// Forgets the link resolutions remembered so far (see `ResolutionMemo.forget`).
+    func forgetResolutions() { memo?.forget() }
+
     /// The longest redirect chain followed before giving up (MDN flattens chains; loops happen).
     static let maximumRedirectHops = 16
 
@@ -277,4 +280,8 @@ final class ResolutionMemo: Sendable {
     func remember(_ resolution: LinkResolution, of url: String) {
         known.withLock { $0[url] = $0[url] ?? (url, resolution) }
     }
+
+    /// Forgets every resolution, to be made again when asked: once the pages are made, the
+    /// few thousand links the site-wide products follow need not keep every page's links.
+    func forget() { known.withLock { $0 = [:] } }
 }

@@ -27,6 +27,14 @@ final class PageSidebars: Sendable {
 
     init(site: Site) { self.site = site }
 
+    /// Lets go of every section's items and every laid-out sidebar, once the pages are made:
+    /// every document of the site is an item of one section, so they are the pages phase's
+    /// largest leftover.
+    func forget() {
+        sections.withLock { $0 = [:] }
+        layouts.withLock { $0 = [:] }
+    }
+
     /// The sidebar's list items for a rendered page.
     func html(for page: RenderedDocument, templates: TemplateLibrary) throws(DiagnosticError) -> String {
         let document = page.document

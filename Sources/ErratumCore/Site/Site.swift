@@ -73,7 +73,7 @@ public struct Site: Sendable {
         return files
     }
 
-    /// The redirect stubs, handed to `emit` a locale at a time.
+    /// The redirect stubs, handed to `emit` in batches (`RedirectStubs.batchSize`).
     func redirectFiles(templates: TemplateLibrary, taken: Set<String>,
                        emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
         try RedirectStubs(site: self, taken: taken).files(templates: templates, emit: emit)

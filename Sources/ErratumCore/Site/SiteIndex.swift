@@ -156,11 +156,23 @@ struct RedirectStubs {
     /// case-insensitively, as a USB stick's file system compares them.
     let taken: Set<String>
 
-    /// The stubs, handed to `emit` a locale at a time.
+    /// How many stubs `files` hands over at once: MDN's tables hold tens of thousands a locale.
+    static let batchSize = 1024
+
+    /// The stubs, handed to `emit` in batches of at most `batchSize`, a locale after another.
     func files(templates: TemplateLibrary, emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
-        var used = Set(taken.map { $0.lowercased() })
         for (locale, table) in site.catalog.redirects.sorted(by: { $0.key < $1.key }) {
-            var files: [OutputFile] = []
+            // A locale's stubs are all below docs/<locale>/: only its paths can be in their way.
+            let prefix = "docs/\(locale.tag)/"
+            var used = Set(taken.lazy.filter { $0.startsIgnoringASCIICase(with: prefix) }.map { $0.lowercased() })
+            // Each batch is found in order, then rendered on every core.
+            var batch: [(path: String, context: RedirectContext)] = []
+            func flush() throws(DiagnosticError) {
+                try emit(try Parallel.map(batch) { stub throws(DiagnosticError) in
+                    OutputFile(path: stub.path, text: try templates.render("site/redirect.html", stub.context))
+                })
+                batch.removeAll(keepingCapacity: true)
+            }
             let words = site.words(language: site.strings.language(for: locale))
             for (from, to) in table.entries {
                 guard let (fromLocale, slug) = Catalog.parseDocsPath(from), fromLocale == locale else { continue }
@@ -183,9 +195,10 @@ struct RedirectStubs {
                     title = href
                 }
                 let context = RedirectContext(lang: fromLocale.tag, title: title, href: href, words: words)
-                files.append(OutputFile(path: path, text: try templates.render("site/redirect.html", context)))
+                batch.append((path, context))
+                if batch.count == Self.batchSize { try flush() }
             }
-            try emit(files)
+            try flush()
         }
     }
 }
