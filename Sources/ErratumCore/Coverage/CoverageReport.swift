@@ -76,10 +76,16 @@ public struct CoverageReport: Sendable {
     ///
     /// - Throws: `DiagnosticError` (`template`) when a coverage template is missing.
     public func files(templates: TemplateLibrary) throws(DiagnosticError) -> [OutputFile] {
-        [
-            OutputFile(path: "coverage.json", text: try json(templates: templates, links: .site(reportFolder: ""))),
-            OutputFile(path: "coverage/index.html", text: try html(templates: templates, links: .site(reportFolder: "coverage"))),
-        ]
+        var made: [OutputFile] = []
+        try files(templates: templates) { (files: [OutputFile]) throws(DiagnosticError) in made += files }
+        return made
+    }
+
+    /// The same files, handed to `emit` one at a time: for MDN's whole tree each is tens of
+    /// megabytes, so the JSON is written and let go before the HTML is made.
+    func files(templates: TemplateLibrary, emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
+        try emit([OutputFile(path: "coverage.json", text: try json(templates: templates, links: .site(reportFolder: "")))])
+        try emit([OutputFile(path: "coverage/index.html", text: try html(templates: templates, links: .site(reportFolder: "coverage")))])
     }
 
     /// The section of a slug: its first `depth` folders.
