@@ -155,12 +155,19 @@ struct BuildTests {
         #expect(!html.contains("http://") && !html.contains("src="))
     }
 
-    @Test("two builds of the same input are byte-identical")
+    @Test("two builds of the same input are byte-identical, with a cache or without, and count the same files")
     func deterministic() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }
-        _ = try build(into: folder + "/A")
-        _ = try build(into: folder + "/B")
+        let cached = try build(into: folder + "/A")
+        var options = BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: TestSupport.templatesRoot,
+                                   outputPath: folder + "/B")
+        options.cache = false
+        let uncached = try Builder(options: options).build()
+        let cachedCounts: [Int] = [cached.pages, cached.errorBodies, cached.serverConfigs, cached.files]
+        let uncachedCounts: [Int] = [uncached.pages, uncached.errorBodies, uncached.serverConfigs, uncached.files]
+        #expect(cachedCounts == uncachedCounts)
+        #expect(uncached.errorBodies > 0 && uncached.files > uncached.pages + uncached.errorBodies)
         let first = TestSupport.snapshot(folder + "/A")
         let second = TestSupport.snapshot(folder + "/B")
         #expect(first.keys.sorted() == second.keys.sorted())

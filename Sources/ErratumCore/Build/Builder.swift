@@ -89,7 +89,8 @@ public struct Builder: Sendable {
             try phases.end("pages", cancellation: options.cancellation)
 
             // The site-wide products, each made again only when what it shows changed.
-            var products = ProductWriter(transaction: transaction, previous: previous, reuse: reuse, cancellation: options.cancellation)
+            var products = ProductWriter(transaction: transaction, previous: previous, reuse: reuse, recording: options.cache,
+                                         cancellation: options.cancellation)
             var summaries = StableHasher()
             summaries.combine(structure)
             summaries.combine(catalog.summariesDigest())
@@ -196,10 +197,16 @@ public struct Builder: Sendable {
         /// Whether any product was made again rather than kept.
         private(set) var madeAgain = false
 
-        init(transaction: OutputTransaction, previous: BuildCache?, reuse: PageReuse?, cancellation: BuildCancellation?) {
+        /// Whether the records are kept for a cache; without one, a product's files are
+        /// counted, not listed (MDN's redirect stubs alone are 140,000 paths at 8 locales).
+        let recording: Bool
+
+        init(transaction: OutputTransaction, previous: BuildCache?, reuse: PageReuse?, recording: Bool = true,
+             cancellation: BuildCancellation?) {
             self.transaction = transaction
             self.previous = previous
             self.reuse = reuse
+            self.recording = recording
             self.cancellation = cancellation
         }
 
@@ -221,11 +228,14 @@ public struct Builder: Sendable {
                             make: (_ emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) -> Void)
             throws(DiagnosticError) -> Int {
             var written: [(path: String, key: Digest)] = []
+            var count = 0
             let transaction = transaction
             let cancellation = cancellation
+            let recording = recording
             func emit(_ files: [OutputFile]) throws(DiagnosticError) {
                 let keys = try Parallel.map(files, cancellation: cancellation) { file throws(DiagnosticError) in try transaction.write(file) }
-                written += zip(files, keys).map { ($0.path, $1) }
+                count += files.count
+                if recording { written += zip(files, keys).map { ($0.path, $1) } }
             }
             if let record = previous?.products[name], record.input == input, let reuse,
                record.files.allSatisfy({ reuse.previous.hasFile($0.path, key: $0.key) }) {
@@ -234,8 +244,8 @@ public struct Builder: Sendable {
                 madeAgain = true
                 try make(emit)
             }
-            records[name] = BuildCache.ProductRecord(input: input, files: written)
-            return written.count
+            if recording { records[name] = BuildCache.ProductRecord(input: input, files: written) }
+            return count
         }
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 /// How serious a diagnostic is.
 public enum Severity: String, Sendable, Comparable, CaseIterable {
     case note
@@ -157,4 +158,23 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Messages made from one word (a macro's name), each made once and shared by every warning
+/// that says it.
+final class MessageTable: Sendable {
+    private let made = Mutex<[String: String]>([:])
+    private let make: @Sendable (String) -> String
+
+    init(_ make: @escaping @Sendable (String) -> String) { self.make = make }
+
+    func message(for word: String) -> String {
+        if let known = made.withLock({ $0[word] }) { return known }
+        let message = make(word)
+        return made.withLock { made in
+            if let known = made[word] { return known }
+            made[word] = message
+            return message
+        }
+    }
 }

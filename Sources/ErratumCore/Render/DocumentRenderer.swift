@@ -90,7 +90,7 @@ public struct DocumentRenderer: Sendable {
         for call in parsed.calls {
             let location = document.location(bodyLine: call.line, column: call.column)
             guard let macro = macros.macro(for: call) else {
-                diagnostics.append(Diagnostic(.warning, .unknownMacro, "unknown macro '\(call.name)'", at: location))
+                diagnostics.append(Diagnostic(.warning, .unknownMacro, Self.unknownMacroMessages.message(for: call.name), at: location))
                 outputs.append(MacroRegistry.unsupported(call))
                 continue
             }
@@ -227,6 +227,10 @@ public struct DocumentRenderer: Sendable {
             return Diagnostic(.warning, .unsafeHTML, finding.message, at: document.location(bodyLine: line, column: column))
         }
     }
+
+    /// The warning for each unknown macro, made once per name: MDN's German tree alone calls
+    /// unknown macros 28,000 times, and a build holds every warning until it ends.
+    static let unknownMacroMessages = MessageTable { "unknown macro '\($0)'" }
 
     /// Swaps placeholders for macro HTML; a block macro alone in a paragraph replaces the
     /// paragraph (an empty one removes it).
