@@ -440,3 +440,38 @@ struct ProgressTests {
         #expect(seen.withLock { $0.max() } == 303, "3 of 3 at the end")
     }
 }
+
+@Suite("Build helpers")
+struct BuildHelperTests {
+    @Test("a background value is made once, on another thread, and every reader gets it")
+    func background() {
+        let caller = pthread_self()
+        let runs = Atomic<Int>(0)
+        let value = Background { () -> Bool in
+            runs.add(1, ordering: .relaxed)
+            Thread.sleep(forTimeInterval: 0.05)
+            return pthread_equal(pthread_self(), caller) == 0
+        }
+        let readers = Mutex<[Bool]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            let read = value.value
+            readers.withLock { $0.append(read) }
+        }
+        #expect(readers.withLock { $0 } == [true, true, true], "made on a thread of its own, read by all three")
+        #expect(value.value)
+        #expect(runs.load(ordering: .relaxed) == 1)
+    }
+
+    @Test("a message table makes each message once and shares it")
+    func messageTable() {
+        let made = Atomic<Int>(0)
+        let table = MessageTable { word in
+            made.add(1, ordering: .relaxed)
+            return "unknown macro '\(word)'"
+        }
+        #expect(table.message(for: "APIRef") == "unknown macro 'APIRef'")
+        #expect(table.message(for: "APIRef") == "unknown macro 'APIRef'")
+        #expect(table.message(for: "SVGAttr") == "unknown macro 'SVGAttr'")
+        #expect(made.load(ordering: .relaxed) == 2)
+    }
+}
