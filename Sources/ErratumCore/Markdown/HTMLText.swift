@@ -4,40 +4,31 @@ import Foundation
 public enum HTMLText {
     /// Escapes text content: `&`, `<`, `>`.
     public static func escapeText(_ text: String) -> String {
-        escaping(text) { byte in
-            switch byte {
-            case UInt8(ascii: "&"): "&amp;"
-            case UInt8(ascii: "<"): "&lt;"
-            case UInt8(ascii: ">"): "&gt;"
-            default: nil
-            }
-        }
+        escaping(text) { entity(of: $0, quotes: .none) }
     }
 
     /// Escapes an attribute value for double quotes: `&`, `<`, `>`, `"`.
     public static func escapeAttribute(_ text: String) -> String {
-        escaping(text) { byte in
-            switch byte {
-            case UInt8(ascii: "&"): "&amp;"
-            case UInt8(ascii: "<"): "&lt;"
-            case UInt8(ascii: ">"): "&gt;"
-            case UInt8(ascii: "\""): "&quot;"
-            default: nil
-            }
-        }
+        escaping(text) { entity(of: $0, quotes: .double) }
     }
 
     /// Escapes a value a template writes into HTML, as Mustache does: `&`, `<`, `>`, `"` and `'`.
     static func escapeTemplateValue(_ text: String) -> String {
-        escaping(text) { byte in
-            switch byte {
-            case UInt8(ascii: "&"): "&amp;"
-            case UInt8(ascii: "<"): "&lt;"
-            case UInt8(ascii: ">"): "&gt;"
-            case UInt8(ascii: "\""): "&quot;"
-            case UInt8(ascii: "'"): "&#39;"
-            default: nil
-            }
+        escaping(text) { entity(of: $0, quotes: .both) }
+    }
+
+    /// Which quotes are escaped besides `&`, `<` and `>`.
+    private enum Quotes { case none, double, both }
+
+    @inline(__always)
+    private static func entity(of byte: UInt8, quotes: Quotes) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\"") where quotes != .none: "&quot;"
+        case UInt8(ascii: "'") where quotes == .both: "&#39;"
+        default: nil
         }
     }
 
