@@ -121,7 +121,8 @@ public struct Builder: Sendable {
             let stringsSources = stringsReading.value
             var coverageInputs = StableHasher()
             coverageInputs.combine(structure)
-            for document in catalog.allDocuments { coverageInputs.combine(document.outlineDigest) }
+            // A document loaded without its outline digest (no source cache) counts by its bytes.
+            for document in catalog.allDocuments { coverageInputs.combine(document.outlineDigest ?? document.sourceDigest) }
             finishedHistory.combine(into: &coverageInputs)
             stringsSources.combine(into: &coverageInputs)
             _ = try products.write("coverage", input: coverageInputs.finalize()) {

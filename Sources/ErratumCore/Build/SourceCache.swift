@@ -59,7 +59,7 @@ final class SourceCache: Sendable {
     }
 
     /// Bumped whenever the format or the meaning of a parse changes.
-    static let format = 2
+    static let format = 3
 
     private let previous: [String: Entry]
     private let current = Mutex<[String: Entry]>([:])
@@ -99,7 +99,7 @@ final class SourceCache: Sendable {
             file = entry.file
             counts.withLock { $0.read += 1 }
         } else {
-            file = try LoadedFile(path: path, locale: locale, text: text, digest: digest, bodies: .onDisk)
+            file = try LoadedFile(path: path, locale: locale, text: text, digest: digest, bodies: .onDisk, outlines: true)
             counts.withLock { $0.read += 1; $0.parsed += 1 }
         }
         if bodies == .held { file.document = try file.document.holdingBody() }
@@ -200,7 +200,8 @@ extension ByteWriter {
             write(entry.file.bodyOffset)
             write(document.summary)
             write(document.sourceDigest)
-            write(document.outlineDigest)
+            write(document.outlineDigest == nil ? 0 : 1)
+            if let outline = document.outlineDigest { write(outline) }
             write(entry.file.warnings.count)
             for warning in entry.file.warnings { write(warning) }
         }
@@ -245,7 +246,7 @@ extension ByteReader {
             let bodyOffset = try int()
             let summary = try optionalString()
             let digest = try digest()
-            let outline = try self.digest()
+            let outline = try int() == 0 ? nil : try self.digest()
             var warnings: [Diagnostic] = []
             for _ in 0..<(try count()) { warnings.append(try diagnostic()) }
             let document = Document(locale: locale, frontMatter: front, body: nil, bodyLine: bodyLine, bodyOffset: bodyOffset,

@@ -90,8 +90,9 @@ public struct ContentLoader: Sendable {
                         let path = localeRoot.appendingPathComponent(relative)
                         if let sources { return .success(try sources.load(path, locale: locale, bodies: bodies)) }
                         let text = try SourceText.read(path)
+                        // Without a source cache nothing keeps an outline digest: none is taken.
                         return .success(try LoadedFile(path: path, locale: locale, text: text, digest: LoadedFile.digest(of: text),
-                                                       bodies: bodies))
+                                                       bodies: bodies, outlines: false))
                     } catch {
                         return .failure(error)
                     }
@@ -189,13 +190,15 @@ struct LoadedFile: Sendable {
         self.warnings = warnings
     }
 
-    /// Parses a file's text; with `onDisk`, its body is let go once its summary is taken.
-    init(path: String, locale: ContentLocale, text: String, digest: Digest, bodies: ContentLoader.Bodies) throws(DiagnosticError) {
+    /// Parses a file's text; with `onDisk`, its body is let go once its summary is taken. With
+    /// `outlines`, the body's outline digest is taken too (only a build cache keeps it).
+    init(path: String, locale: ContentLocale, text: String, digest: Digest, bodies: ContentLoader.Bodies,
+         outlines: Bool) throws(DiagnosticError) {
         let parsed = try FrontMatterParser(path: path).parse(text)
         document = Document(locale: locale, frontMatter: parsed.frontMatter, body: bodies == .held ? parsed.body : nil,
                             bodyLine: parsed.bodyLine, bodyOffset: parsed.bodyOffset, path: path,
                             summary: Summary.firstParagraph(of: parsed.body), sourceDigest: digest,
-                            outlineDigest: DocumentOutline.digest(body: parsed.body, bodyLine: parsed.bodyLine))
+                            outlineDigest: outlines ? DocumentOutline.digest(body: parsed.body, bodyLine: parsed.bodyLine) : nil)
         bodyOffset = parsed.bodyOffset
         warnings = parsed.warnings
     }

@@ -27,7 +27,7 @@ public struct Document: Sendable, Identifiable {
         var path: String
         var summary: String?
         var sourceDigest: Digest
-        var outlineDigest: Digest
+        var outlineDigest: Digest?
         var heldBody: String?
         var bodyOffset: Int
     }
@@ -70,8 +70,9 @@ public struct Document: Sendable, Identifiable {
         set { fields.sourceDigest = newValue }
     }
     /// The fingerprint of the body's outline (`DocumentOutline.digest`): headings, code blocks,
-    /// macros and link targets with their lines, all that coverage reads of the body.
-    var outlineDigest: Digest { storage.fields.outlineDigest }
+    /// macros and link targets with their lines, all that coverage reads of the body. Nil for a
+    /// document loaded without a source cache, where nothing would keep it.
+    var outlineDigest: Digest? { storage.fields.outlineDigest }
     /// The body when it is held; nil when it is read from `path` on demand.
     private var heldBody: String? { storage.fields.heldBody }
     /// Where the body starts in the file's text (after `SourceText` normalisation), in UTF-8 bytes.
@@ -91,7 +92,7 @@ public struct Document: Sendable, Identifiable {
     /// Creates a loaded document: its body held, or (nil) left in its file, `bodyOffset` UTF-8
     /// bytes into its text.
     init(locale: ContentLocale, frontMatter: FrontMatter, body: String?, bodyLine: Int, bodyOffset: Int, path: String,
-         summary: String?, sourceDigest: Digest, outlineDigest: Digest) {
+         summary: String?, sourceDigest: Digest, outlineDigest: Digest?) {
         storage = Storage(Fields(locale: locale, frontMatter: frontMatter, bodyLine: bodyLine, path: path, summary: summary,
                                  sourceDigest: sourceDigest, outlineDigest: outlineDigest, heldBody: body, bodyOffset: bodyOffset))
     }
