@@ -1,27 +1,30 @@
 import Foundation
+import Synchronization
 
 /// What one build leaves for the next, so that the next renders only what changed.
 ///
 /// For each document: the fingerprint of its source, the questions its render asked of the
 /// catalog and the disk (`Dependency`) with the fingerprint of their answers, and what the
-/// rest of the build needs from the render besides its HTML (sidebar, headings, warnings,
-/// images).
+/// rest of the build needs from the render besides its HTML (sidebar, warnings, images). Its
+/// headings are not kept: they show only in the page's contents, which a recalled render's
+/// page never needs without rendering again (`Site.pageFiles`).
 ///
 /// It lives in the cache folder beside the output (`.Output.cache/renders` for `Output`), one
-/// file written atomically after the output is swapped in; the output files' manifests are
+/// file written while the pages are made (`RenderRecordStream`) and moved into place after the
+/// output is swapped in; the output files' manifests are
 /// the writer's (`OutputWriter`, `PreviousOutput`). Anything unreadable, from another format or
 /// another build environment (templates, strings, options, the erratum binary) is ignored:
 /// the build is then a clean one.
 struct BuildCache: Sendable {
     /// Bumped whenever the format or anything the fingerprints cover changes meaning.
-    static let format = 4
+    static let format = 5
 
     /// The fingerprint of everything every page depends on (see `Builder.environment`).
     var environment: Digest
     /// The catalog's `structureDigest` when this cache was written.
     var structure: Digest?
     /// Each document's render, by the document's path.
-    var renders: [String: RenderRecord] = [:]
+    var renders = RenderRecords()
     /// The site-wide products (index pages, redirect stubs, error pages…), by name.
     var products: [String: ProductRecord] = [:]
 
@@ -44,7 +47,6 @@ struct BuildCache: Sendable {
         /// The key of the page made from this render (render, page context, environment).
         var pageKey: Digest?
         var sidebar: String?
-        var headings: [MarkdownRenderer.Heading]
         var diagnostics: [Diagnostic]
         var assets: [RenderedDocument.Asset]
 
@@ -64,16 +66,147 @@ struct BuildCache: Sendable {
 
     /// Reads the cache, or nil when there is none usable for this environment.
     static func read(from path: String, environment: Digest) -> BuildCache? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        var reader = ByteReader(data)
+        guard var reader = ByteReader(contentsOf: path) else { return nil }
         return try? reader.cache(environment: environment)
     }
 
-    /// Writes the cache beside the output: a temporary file, then a rename over the old one.
-    func write(to path: String) throws(DiagnosticError) {
-        var writer = ByteWriter()
-        writer.write(self)
-        try OutputWriter.replace(path, with: writer.data)
+}
+
+/// The previous build's render records, decoded one at a time when asked: a build holds the
+/// cache file's bytes and where each record starts, not the records (at MDN's size, decoded,
+/// they took more memory than the rest of the build).
+struct RenderRecords: Sendable {
+    /// A reader of the whole file, its string table read lazily.
+    private let reader: ByteReader?
+    private let starts: [String: Int]
+
+    init() {
+        reader = nil
+        starts = [:]
+    }
+
+    init(reader: ByteReader, starts: [String: Int]) {
+        self.reader = reader
+        self.starts = starts
+    }
+
+    var count: Int { starts.count }
+
+    /// The record of the document at `path`.
+    subscript(path: String) -> BuildCache.RenderRecord? {
+        guard var reader, let start = starts[path] else { return nil }
+        do {
+            try reader.seek(to: start)
+            return try reader.renderRecord().1
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// The renders cache (`BuildCache`) written while the pages are made: each new render's record
+/// goes to the file (`CacheFileWriter`) once its page is written, so that a build holds no
+/// record for the next one. A record recalled unchanged from the previous cache is only noted,
+/// and written at the end if the cache is written at all: a build that changed nothing leaves
+/// the old file as it is. A cache that cannot be written is given up quietly: the next build is
+/// then a clean one.
+///
+/// The file: a header (`erratum-cache`, the format, the environment), the records, then the
+/// string table and a trailer with the structure, the products and the number of records.
+final class RenderRecordStream: Sendable {
+    private struct State {
+        var file: CacheFileWriter?
+        var broken = false
+        var count = 0
+        /// Records recalled from the previous cache, with their pages' keys now.
+        var recalled: [(path: String, pageKey: Digest?)] = []
+    }
+
+    private let path: String
+    private let environment: Digest
+    private let previous: RenderRecords
+    private let state = Mutex(State())
+
+    /// A stream to the cache file at `path`; recalled records come from `previous`.
+    init(path: String, environment: Digest, previous: RenderRecords = RenderRecords()) {
+        self.path = path
+        self.environment = environment
+        self.previous = previous
+    }
+
+    /// Writes a new render's record.
+    func add(_ record: BuildCache.RenderRecord, path: String) {
+        state.withLock { state in append(record, path: path, to: &state) }
+    }
+
+    /// Notes a record recalled from the previous cache, to be written if the cache is.
+    func recall(_ path: String, pageKey: Digest?) {
+        state.withLock { $0.recalled.append((path, pageKey)) }
+    }
+
+    /// Ends the cache with the recalled records and the trailer, and moves it over the old one.
+    func finish(structure: Digest?, products: [String: BuildCache.ProductRecord]) throws(DiagnosticError) {
+        try state.withLock { (state: inout State) throws(DiagnosticError) in
+            for (path, pageKey) in state.recalled {
+                guard var record = previous[path] else { continue }
+                record.pageKey = pageKey
+                append(record, path: path, to: &state)
+            }
+            state.recalled = []
+            guard let file = open(&state) else { return }
+            let count = state.count
+            state.file = nil
+            try file.finish { writer in
+                writer.write(structure == nil ? 0 : 1)
+                if let structure { writer.write(structure) }
+                writer.write(products.count)
+                for (name, product) in products {
+                    writer.write(name)
+                    writer.write(product.input)
+                    writer.write(product.files.count)
+                    for file in product.files {
+                        writer.write(file.path)
+                        writer.write(file.key)
+                    }
+                }
+                writer.write(count)
+            }
+        }
+    }
+
+    /// Gives the cache up: the old file stays as it is.
+    func discard() {
+        state.withLock { state in
+            state.file?.discard()
+            state.file = nil
+            state.recalled = []
+        }
+    }
+
+    private func append(_ record: BuildCache.RenderRecord, path: String, to state: inout State) {
+        guard let file = open(&state) else { return }
+        file.writer.write(record, path: path)
+        state.count += 1
+        do {
+            try file.flushIfFull()
+        } catch {
+            file.discard()
+            state.file = nil
+            state.broken = true
+        }
+    }
+
+    private func open(_ state: inout State) -> CacheFileWriter? {
+        if let file = state.file { return file }
+        guard !state.broken, let file = try? CacheFileWriter(path: path) else {
+            state.broken = true
+            return nil
+        }
+        file.writer.write("erratum-cache")
+        file.writer.write(BuildCache.format)
+        file.writer.write(environment)
+        state.file = file
+        return file
     }
 }
 
@@ -140,214 +273,87 @@ struct OutputManifest: Sendable {
     }
 }
 
-/// The cache's byte format: little-endian integers, length-prefixed UTF-8 strings.
-struct ByteWriter {
-    /// An array, not `Data`: a cache is millions of small appends, and `Data`'s are slow.
-    private var bytes: [UInt8] = []
-
-    /// Strings written by index (`write(interned:)`), in the order first written.
-    private(set) var table: [String] = []
-    private var indices: [String: Int] = [:]
-
-    /// What was written.
-    var data: Data { Data(bytes) }
-
-    /// Writes a string that recurs (a link's URL, a file's path, a warning's text) as its index
-    /// in this writer's table, which is written ahead of it (`write(tableOf:)`): a site's pages
-    /// link the same URLs thousands of times, and read back they share one copy.
-    mutating func write(interned text: String) {
-        if let index = indices[text] { return write(index) }
-        indices[text] = table.count
-        write(table.count)
-        table.append(text)
-    }
-
-    /// Writes `other`'s string table, then its bytes.
-    mutating func write(tableAndBytesOf other: ByteWriter) {
-        write(other.table.count)
-        for text in other.table { write(text) }
-        bytes += other.bytes
-    }
-
-    mutating func write(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
-
-    mutating func write(_ text: String) {
-        write(text.utf8.count)
-        bytes.append(contentsOf: text.utf8)
-    }
-
-    mutating func write(_ text: String?) {
-        write(text == nil ? 0 : 1)
-        if let text { write(text) }
-    }
-
-    mutating func write(_ digest: Digest) {
-        write(digest.high)
-        write(digest.low)
-    }
-
-    mutating func write(_ cache: BuildCache) {
-        write("erratum-cache")
-        write(BuildCache.format)
-        write(cache.environment)
-        write(cache.structure == nil ? 0 : 1)
-        if let structure = cache.structure { write(structure) }
-        write(cache.products.count)
-        for (name, product) in cache.products.sorted(by: { $0.key < $1.key }) {
-            write(name)
-            write(product.input)
-            write(product.files.count)
-            for file in product.files {
-                write(file.path)
-                write(file.key)
+extension ByteWriter {
+    /// One document's render record, its strings through the string table.
+    mutating func write(_ record: BuildCache.RenderRecord, path: String) {
+        write(interned: path)
+        write(record.source)
+        write(record.answers)
+        write(record.volatileAnswers)
+        write(record.pageKey == nil ? 0 : 1)
+        if let pageKey = record.pageKey { write(pageKey) }
+        write(record.dependencies.count)
+        for dependency in record.dependencies {
+            switch dependency {
+            case let .resolve(url):
+                write(0)
+                write(interned: url)
+            case let .children(slug, locale):
+                write(1)
+                write(interned: slug)
+                write(interned: locale.tag)
+            case let .file(path):
+                write(2)
+                write(interned: path)
             }
         }
-        var body = ByteWriter()
-        body.write(cache.renders.count)
-        for (path, record) in cache.renders.sorted(by: { $0.key < $1.key }) {
-            body.write(interned: path)
-            body.write(record.source)
-            body.write(record.answers)
-            body.write(record.volatileAnswers)
-            body.write(record.pageKey == nil ? 0 : 1)
-            if let pageKey = record.pageKey { body.write(pageKey) }
-            body.write(record.dependencies.count)
-            for dependency in record.dependencies {
-                switch dependency {
-                case let .resolve(url):
-                    body.write(0)
-                    body.write(interned: url)
-                case let .children(slug, locale):
-                    body.write(1)
-                    body.write(interned: slug)
-                    body.write(interned: locale.tag)
-                case let .file(path):
-                    body.write(2)
-                    body.write(interned: path)
-                }
-            }
-            body.write(record.sidebar)
-            body.write(record.headings.count)
-            for heading in record.headings {
-                body.write(heading.level)
-                body.write(heading.id)
-                body.write(heading.html)
-            }
-            body.write(record.diagnostics.count)
-            for diagnostic in record.diagnostics {
-                body.write(diagnostic.severity.rawValue)
-                body.write(interned: diagnostic.code.rawValue)
-                body.write(interned: diagnostic.message)
-                body.write(diagnostic.location == nil ? 0 : 1)
-                if let location = diagnostic.location {
-                    body.write(interned: location.file)
-                    body.write(location.line)
-                    body.write(location.column)
-                }
-            }
-            body.write(record.assets.count)
-            for asset in record.assets {
-                body.write(asset.source)
-                body.write(asset.path)
+        write(record.sidebar)
+        write(record.diagnostics.count)
+        for diagnostic in record.diagnostics {
+            write(diagnostic.severity.rawValue)
+            write(interned: diagnostic.code.rawValue)
+            write(interned: diagnostic.message)
+            write(diagnostic.location == nil ? 0 : 1)
+            if let location = diagnostic.location {
+                write(interned: location.file)
+                write(location.line)
+                write(location.column)
             }
         }
-        write(tableAndBytesOf: body)
-    }
-
-    /// Writes a manifest, its paths through the string table (the output's and the spare's
-    /// are mostly the same paths), in no particular order: sorting tens of thousands of paths
-    /// cost more than writing them.
-    mutating func write(_ manifest: OutputManifest) {
-        write(manifest.entries.count)
-        for (path, entry) in manifest.entries {
-            write(interned: path)
-            write(entry.key)
-            write(entry.inode)
-            write(Int(entry.size))
-            write(Int(entry.modifiedSeconds))
-            write(Int(entry.modifiedNanoseconds))
+        write(record.assets.count)
+        for asset in record.assets {
+            write(asset.source)
+            write(asset.path)
         }
-    }
-
-    mutating func write(current: OutputManifest, spare: OutputManifest?) {
-        write("erratum-files")
-        write(BuildCache.format)
-        var body = ByteWriter()
-        body.write(current)
-        body.write(spare == nil ? 0 : 1)
-        if let spare { body.write(spare) }
-        write(tableAndBytesOf: body)
     }
 }
 
-/// Reads what `ByteWriter` wrote; any inconsistency throws, and the cache is then ignored.
-struct ByteReader {
-    struct Malformed: Error {}
-
-    /// An array, not `Data`: reading `Data` byte by byte costs a bounds check and a call each.
-    private let data: [UInt8]
-    private var offset: Int
-
-    init(_ data: Data) {
-        self.data = [UInt8](data)
-        offset = 0
+extension CacheFileWriter {
+    /// Writes a manifest's entries, their paths through the string table (the output's and the
+    /// spare's are mostly the same paths), in no particular order: sorting tens of thousands of
+    /// paths cost more than writing them.
+    func write(_ manifest: OutputManifest) throws(DiagnosticError) {
+        for (path, entry) in manifest.entries {
+            writer.write(interned: path)
+            writer.write(entry.key)
+            writer.write(entry.inode)
+            writer.write(Int(entry.size))
+            writer.write(Int(entry.modifiedSeconds))
+            writer.write(Int(entry.modifiedNanoseconds))
+            try flushIfFull()
+        }
     }
 
-    mutating func uint64() throws(Malformed) -> UInt64 {
-        guard data.endIndex - offset >= 8 else { throw Malformed() }
-        let value = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
-        offset += 8
-        return UInt64(littleEndian: value)
+    /// Writes the output's manifest and the spare's, as `ByteReader.manifests()` reads them.
+    static func write(current: OutputManifest, spare: OutputManifest?, to path: String) throws(DiagnosticError) {
+        let file = try CacheFileWriter(path: path)
+        file.writer.write("erratum-files")
+        file.writer.write(BuildCache.format)
+        try file.write(current)
+        if let spare { try file.write(spare) }
+        try file.finish { trailer in
+            trailer.write(current.entries.count)
+            trailer.write(spare == nil ? 0 : 1)
+            if let spare { trailer.write(spare.entries.count) }
+        }
     }
+}
 
-    mutating func int() throws(Malformed) -> Int { Int(Int64(bitPattern: try uint64())) }
-
-    /// Whether every byte has been read.
-    var atEnd: Bool { offset == data.endIndex }
-
-    /// A count of things that follow, each taking at least one byte.
-    mutating func count() throws(Malformed) -> Int {
-        let count = try int()
-        guard count >= 0, count <= data.endIndex - offset else { throw Malformed() }
-        return count
-    }
-
-    mutating func string() throws(Malformed) -> String {
-        let length = try count()
-        defer { offset += length }
-        return String(decoding: data[offset..<(offset + length)], as: UTF8.self)
-    }
-
-    mutating func optionalString() throws(Malformed) -> String? {
-        try int() == 0 ? nil : try string()
-    }
-
-    /// The strings that `interned()` reads by index, as `ByteWriter.write(tableAndBytesOf:)` wrote them.
-    private var table: [String] = []
-
-    mutating func readTable() throws(Malformed) {
-        var strings: [String] = []
-        for _ in 0..<(try count()) { strings.append(try string()) }
-        table = strings
-    }
-
-    /// A string written with `ByteWriter.write(interned:)`.
-    mutating func interned() throws(Malformed) -> String {
-        let index = try int()
-        guard table.indices.contains(index) else { throw Malformed() }
-        return table[index]
-    }
-
-    mutating func digest() throws(Malformed) -> Digest {
-        Digest(high: try uint64(), low: try uint64())
-    }
-
+extension ByteReader {
     mutating func cache(environment: Digest) throws(Malformed) -> BuildCache? {
         guard try string() == "erratum-cache", try int() == BuildCache.format, try digest() == environment else { return nil }
+        let bodyStart = offset
+        let bodyEnd = try openTrailer(lazily: true)
         var cache = BuildCache(environment: environment)
         cache.structure = try int() == 0 ? nil : try digest()
         for _ in 0..<(try count()) {
@@ -357,50 +363,59 @@ struct ByteReader {
             for _ in 0..<(try count()) { files.append((try string(), try digest())) }
             cache.products[name] = BuildCache.ProductRecord(input: input, files: files)
         }
-        try readTable()
-        for _ in 0..<(try count()) {
-            let path = try interned()
-            let source = try digest()
-            let answers = try digest()
-            let volatileAnswers = try digest()
-            let pageKey = try int() == 0 ? nil : try digest()
-            var dependencies: [Dependency] = []
-            for _ in 0..<(try count()) {
-                switch try int() {
-                case 0: dependencies.append(.resolve(try interned()))
-                case 1: dependencies.append(.children(slug: try interned(), locale: ContentLocale(tag: try interned())))
-                case 2: dependencies.append(.file(try interned()))
-                default: throw Malformed()
-                }
-            }
-            let sidebar = try optionalString()
-            var headings: [MarkdownRenderer.Heading] = []
-            for _ in 0..<(try count()) {
-                headings.append(.init(level: try int(), id: try string(), html: try string()))
-            }
-            var diagnostics: [Diagnostic] = []
-            for _ in 0..<(try count()) {
-                guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
-                let code = DiagnosticCode(rawValue: try interned())
-                let message = try interned()
-                let location = try int() == 0 ? nil : FileLocation(file: try interned(), line: try int(), column: try int())
-                diagnostics.append(Diagnostic(severity, code, message, at: location))
-            }
-            var assets: [RenderedDocument.Asset] = []
-            for _ in 0..<(try count()) {
-                assets.append(.init(source: try string(), path: try string()))
-            }
-            cache.renders[path] = .init(source: source, dependencies: dependencies, answers: answers,
-                                        volatileAnswers: volatileAnswers, pageKey: pageKey, sidebar: sidebar,
-                                        headings: headings, diagnostics: diagnostics, assets: assets)
+        let records = try int()
+        guard atFooter, records >= 0, records <= bodyEnd - bodyStart else { throw Malformed() }
+        // Every record is read once, so that a damaged file is found now, not halfway through
+        // the build; only where each starts is kept.
+        let lazy = self
+        try seek(to: bodyStart)
+        var starts: [String: Int] = [:]
+        starts.reserveCapacity(records)
+        for _ in 0..<records {
+            let start = offset
+            starts[try renderRecord().0] = start
         }
-        guard offset == data.endIndex else { throw Malformed() }
+        guard offset == bodyEnd else { throw Malformed() }
+        cache.renders = RenderRecords(reader: lazy, starts: starts)
         return cache
     }
 
-    mutating func manifest() throws(Malformed) -> OutputManifest {
+    /// One document's render record, as `ByteWriter.write(_:path:)` wrote it.
+    mutating func renderRecord() throws(Malformed) -> (String, BuildCache.RenderRecord) {
+        let path = try interned()
+        let source = try digest()
+        let answers = try digest()
+        let volatileAnswers = try digest()
+        let pageKey = try int() == 0 ? nil : try digest()
+        var dependencies: [Dependency] = []
+        for _ in 0..<(try count()) {
+            switch try int() {
+            case 0: dependencies.append(.resolve(try interned()))
+            case 1: dependencies.append(.children(slug: try interned(), locale: ContentLocale(tag: try interned())))
+            case 2: dependencies.append(.file(try interned()))
+            default: throw Malformed()
+            }
+        }
+        let sidebar = try optionalString()
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<(try count()) {
+            guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
+            let code = DiagnosticCode(rawValue: try interned())
+            let message = try interned()
+            let location = try int() == 0 ? nil : FileLocation(file: try interned(), line: try int(), column: try int())
+            diagnostics.append(Diagnostic(severity, code, message, at: location))
+        }
+        var assets: [RenderedDocument.Asset] = []
+        for _ in 0..<(try count()) {
+            assets.append(.init(source: try string(), path: try string()))
+        }
+        return (path, BuildCache.RenderRecord(source: source, dependencies: dependencies, answers: answers,
+                                              volatileAnswers: volatileAnswers, pageKey: pageKey, sidebar: sidebar,
+                                              diagnostics: diagnostics, assets: assets))
+    }
+
+    mutating func manifest(count: Int) throws(Malformed) -> OutputManifest {
         var manifest = OutputManifest()
-        let count = try count()
         manifest.entries.reserveCapacity(count)
         for _ in 0..<count {
             let path = try interned()
@@ -410,13 +425,22 @@ struct ByteReader {
         return manifest
     }
 
-    /// The output's manifest and the spare's, as `ByteWriter.write(current:spare:)` wrote them.
+    /// The output's manifest and the spare's, as `CacheFileWriter.write(current:spare:to:)` wrote them.
     mutating func manifests() throws(Malformed) -> (OutputManifest, OutputManifest?) {
         guard try string() == "erratum-files", try int() == BuildCache.format else { throw Malformed() }
-        try readTable()
-        let current = try manifest()
-        let spare = try int() == 0 ? nil : try manifest()
-        guard offset == data.endIndex else { throw Malformed() }
+        let bodyStart = offset
+        let bodyEnd = try openTrailer()
+        let currentCount = try int()
+        let hasSpare = try int() == 1
+        let spareCount = hasSpare ? try int() : 0
+        // Each entry takes at least 21 bytes (an index, a digest, four numbers).
+        guard atFooter, currentCount >= 0, spareCount >= 0, (currentCount + spareCount) * 21 <= bodyEnd - bodyStart else {
+            throw Malformed()
+        }
+        try seek(to: bodyStart)
+        let current = try manifest(count: currentCount)
+        let spare = hasSpare ? try manifest(count: spareCount) : nil
+        guard offset == bodyEnd else { throw Malformed() }
         return (current, spare)
     }
 }

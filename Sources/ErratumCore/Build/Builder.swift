@@ -60,6 +60,7 @@ public struct Builder: Sendable {
         // From here on every file goes to disk as soon as it is made; the output is swapped in
         // at the end, or the transaction is abandoned and the output left as it was.
         let transaction = try writer.begin(previous: previousOutput)
+        var recordStream: RenderRecordStream?
         do throws(DiagnosticError) {
             let reuse = previousOutput.map { PageReuse(previous: $0, render: { renderer.render($0) }) }
             let site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
@@ -67,8 +68,12 @@ public struct Builder: Sendable {
             let sidebars = PageSidebars(site: site)
             for file in try site.assetFiles(templates: templates) { try transaction.write(file) }
             let structure = catalog.structureDigest(sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
+            // Each new render's record goes to the renders cache as its page is written.
+            let records = options.cache
+                ? RenderRecordStream(path: cachePath, environment: environment, previous: previous?.renders ?? RenderRecords()) : nil
+            recordStream = records
             let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                       structure: structure, recording: options.cache, progress: options.progress,
+                                       structure: structure, records: records, progress: options.progress,
                                        cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
                 // Nothing the page shows changed: the previous output's file is this page.
                 let path = Site.pagePath(of: page.rendered.document)
@@ -133,20 +138,17 @@ public struct Builder: Sendable {
             // The caches are written on a thread of their own while the new tree is swapped in.
             // They record renders by their inputs, so they hold whether or not the swap succeeds.
             var cacheWriting: Background<Void>?
-            if options.cache {
-                var cache = BuildCache(environment: environment)
-                cache.structure = structure
-                cache.products = products.records
-                for page in pages { cache.renders[page.path] = page.record }
+            if let records {
+                let productRecords = products.records
                 // A cache that would be written as it was read is left as it is.
                 let unchanged = previous.map { previous in
-                    previous.structure == structure && !products.madeAgain && previous.products.count == cache.products.count
-                        && previous.renders.count == cache.renders.count
-                        && pages.allSatisfy { !$0.rendered && $0.record?.pageKey == previous.renders[$0.path]?.pageKey }
+                    previous.structure == structure && !products.madeAgain && previous.products.count == productRecords.count
+                        && previous.renders.count == pages.count
+                        && pages.allSatisfy { !$0.rendered && $0.keptKey }
                 } ?? false
                 let sources = loader.sources
-                cacheWriting = Background { [cache] in
-                    if !unchanged { try? cache.write(to: cachePath) }
+                cacheWriting = Background {
+                    if unchanged { records.discard() } else { try? records.finish(structure: structure, products: productRecords) }
                     if let sources, !sources.isUnchanged { try? sources.write(to: sourcesPath) }
                 }
             }
@@ -180,6 +182,7 @@ public struct Builder: Sendable {
                 sourcesRead: loader.sources?.readAndParsed
             )
         } catch {
+            recordStream?.discard()
             transaction.abandon()
             throw DiagnosticError((diagnostics + error.diagnostics).sorted())
         }
@@ -250,12 +253,12 @@ public struct Builder: Sendable {
         }
     }
 
-    /// What a build keeps of one page once it is written: its render's record for the cache.
+    /// What a build keeps of one page once it is written (its record has gone to the cache).
     struct PageOutcome: Sendable {
         /// The document's path.
         var path: String
-        /// What the next build recalls; nil when the build keeps no cache.
-        var record: BuildCache.RenderRecord?
+        /// Whether the page's key is the one the previous build's cache recorded.
+        var keptKey: Bool
         /// The render's warnings.
         var diagnostics: [Diagnostic]
         /// Whether the document was rendered (not recalled from the cache).
@@ -268,10 +271,11 @@ public struct Builder: Sendable {
     ///
     /// While the catalog's `structure` is the previous build's, only the answers that can change
     /// without it (child pages' bodies, files) are asked again, and a recalled render's page is
-    /// offered to `emit` with its previous key, to be kept without making its context. Without
-    /// `recording` (a build writing no cache) renders note no dependencies and pages get no key.
+    /// offered to `emit` with its previous key, to be kept without making its context. Each
+    /// page's record goes to `records`; without it (a build writing no cache) renders note no
+    /// dependencies and pages get no key.
     static func pages(_ documents: [Document], with renderer: DocumentRenderer, environment: Digest, previous: BuildCache?,
-                      structure: Digest, recording: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                      structure: Digest, records: RenderRecordStream?, progress: (@Sendable (Int, Int) -> Void)? = nil,
                       cancellation: BuildCancellation? = nil,
                       emit: @Sendable (SitePage, _ kept: Digest?) throws(DiagnosticError) -> Digest?)
         throws(DiagnosticError) -> [PageOutcome] {
@@ -290,17 +294,20 @@ public struct Builder: Sendable {
                sameStructure
                 ? catalog.answers(to: record.dependencies.filter(\.dependsOnMoreThanStructure)) == record.volatileAnswers
                 : catalog.answers(to: record.dependencies) == record.answers {
-                let recalled = RenderedDocument(document: document, html: "", headings: record.headings, sidebar: record.sidebar,
+                let recalled = RenderedDocument(document: document, html: "", headings: [], sidebar: record.sidebar,
                                                 diagnostics: record.diagnostics, assets: record.assets)
+                let before = record.pageKey
                 record.pageKey = try emit(SitePage(rendered: recalled, renderKey: renderKey(record), hasHTML: false),
                                           sameStructure ? record.pageKey : nil)
-                return PageOutcome(path: document.path, record: record, diagnostics: record.diagnostics, rendered: false)
+                records?.recall(document.path, pageKey: record.pageKey)
+                return PageOutcome(path: document.path, keptKey: record.pageKey == before, diagnostics: record.diagnostics,
+                                   rendered: false)
             }
-            guard recording else {
+            guard let records else {
                 // No cache to write: nothing to note, fingerprint or key.
                 let rendered = renderer.render(document)
                 _ = try emit(SitePage(rendered: rendered, renderKey: nil, hasHTML: true), nil)
-                return PageOutcome(path: document.path, record: nil, diagnostics: rendered.diagnostics, rendered: true)
+                return PageOutcome(path: document.path, keptKey: false, diagnostics: rendered.diagnostics, rendered: true)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
@@ -308,9 +315,10 @@ public struct Builder: Sendable {
             var record = BuildCache.RenderRecord(
                 source: source, dependencies: dependencies, answers: catalog.answers(to: dependencies),
                 volatileAnswers: catalog.answers(to: dependencies.filter(\.dependsOnMoreThanStructure)),
-                sidebar: rendered.sidebar, headings: rendered.headings, diagnostics: rendered.diagnostics, assets: rendered.assets)
+                sidebar: rendered.sidebar, diagnostics: rendered.diagnostics, assets: rendered.assets)
             record.pageKey = try emit(SitePage(rendered: rendered, renderKey: renderKey(record), hasHTML: true), nil)
-            return PageOutcome(path: document.path, record: record, diagnostics: record.diagnostics, rendered: true)
+            records.add(record, path: document.path)
+            return PageOutcome(path: document.path, keptKey: false, diagnostics: record.diagnostics, rendered: true)
         }
     }
 

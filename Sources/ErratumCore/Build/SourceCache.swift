@@ -59,7 +59,7 @@ final class SourceCache: Sendable {
     }
 
     /// Bumped whenever the format or the meaning of a parse changes.
-    static let format = 3
+    static let format = 4
 
     private let previous: [String: Entry]
     private let current = Mutex<[String: Entry]>([:])
@@ -131,16 +131,24 @@ final class SourceCache: Sendable {
 
     /// Reads the cache, or an empty one when there is none usable.
     static func read(from path: String) -> SourceCache {
-        guard let data = FileManager.default.contents(atPath: path) else { return SourceCache() }
-        var reader = ByteReader(data)
+        guard var reader = ByteReader(contentsOf: path) else { return SourceCache() }
         return (try? reader.sourceCache()).map { SourceCache(previous: $0) } ?? SourceCache()
     }
 
-    /// Writes what this load noted: a temporary file, then a rename over the old one.
+    /// Writes what this load noted, a megabyte at a time to a temporary file that is then
+    /// renamed over the old one.
     func write(to path: String) throws(DiagnosticError) {
-        var writer = ByteWriter()
-        writer.write(sources: current.withLock { $0 })
-        try OutputWriter.replace(path, with: writer.data)
+        let sources = current.withLock { $0 }
+        let file = try CacheFileWriter(path: path)
+        file.writer.write("erratum-sources")
+        file.writer.write(SourceCache.format)
+        file.writer.write(SourceCache.binaryIdentity.count)
+        for number in SourceCache.binaryIdentity { file.writer.write(number) }
+        for (path, entry) in sources {
+            file.writer.write(path, entry)
+            try file.flushIfFull()
+        }
+        try file.finish { $0.write(sources.count) }
     }
 
     /// A fingerprint of the erratum binary, so that a new parser does not recall old parses.
@@ -154,9 +162,10 @@ final class SourceCache: Sendable {
 extension ByteWriter {
     mutating func write(_ diagnostic: Diagnostic) {
         write(diagnostic.severity.rawValue)
-        write(diagnostic.code.rawValue)
-        write(diagnostic.message)
-        write(diagnostic.location?.file)
+        write(interned: diagnostic.code.rawValue)
+        write(interned: diagnostic.message)
+        write(diagnostic.location == nil ? 0 : 1)
+        if let file = diagnostic.location?.file { write(interned: file) }
         write(diagnostic.location?.line ?? 0)
         write(diagnostic.location?.column ?? 0)
     }
@@ -166,54 +175,49 @@ extension ByteWriter {
         for text in texts { write(text) }
     }
 
-    mutating func write(sources: [String: SourceCache.Entry]) {
-        write("erratum-sources")
-        write(SourceCache.format)
-        write(SourceCache.binaryIdentity.count)
-        for number in SourceCache.binaryIdentity { write(number) }
-        write(sources.count)
-        for (path, entry) in sources.sorted(by: { $0.key < $1.key }) {
-            write(path)
-            let identity = entry.identity
-            write(identity.device)
-            write(identity.inode)
-            write(Int(identity.size))
-            write(Int(identity.modified))
-            write(Int(identity.modifiedNanoseconds))
-            write(Int(identity.changed))
-            write(Int(identity.changedNanoseconds))
-            write(entry.trusted ? 1 : 0)
-            let document = entry.file.document
-            write(document.locale.tag)
-            let front = document.frontMatter
-            write(front.title)
-            write(front.shortTitle)
-            write(front.slug)
-            write(front.pageType)
-            write(front.specURLs)
-            write(front.browserCompat)
-            write(front.sidebar)
-            write(front.status)
-            write(front.sourceCommit)
-            write(front.originalSlug)
-            write(document.bodyLine)
-            write(entry.file.bodyOffset)
-            write(document.summary)
-            write(document.sourceDigest)
-            write(document.outlineDigest == nil ? 0 : 1)
-            if let outline = document.outlineDigest { write(outline) }
-            write(entry.file.warnings.count)
-            for warning in entry.file.warnings { write(warning) }
-        }
+    /// One file's entry; its locale, page type, sidebar and warnings' texts through the string
+    /// table.
+    mutating func write(_ path: String, _ entry: SourceCache.Entry) {
+        write(path)
+        let identity = entry.identity
+        write(identity.device)
+        write(identity.inode)
+        write(Int(identity.size))
+        write(Int(identity.modified))
+        write(Int(identity.modifiedNanoseconds))
+        write(Int(identity.changed))
+        write(Int(identity.changedNanoseconds))
+        write(entry.trusted ? 1 : 0)
+        let document = entry.file.document
+        write(interned: document.locale.tag)
+        let front = document.frontMatter
+        write(front.title)
+        write(front.shortTitle)
+        write(front.slug)
+        write(interned: front.pageType)
+        write(front.specURLs)
+        write(front.browserCompat)
+        write(interned: front.sidebar)
+        write(front.status)
+        write(front.sourceCommit)
+        write(front.originalSlug)
+        write(document.bodyLine)
+        write(entry.file.bodyOffset)
+        write(document.summary)
+        write(document.sourceDigest)
+        write(document.outlineDigest == nil ? 0 : 1)
+        if let outline = document.outlineDigest { write(outline) }
+        write(entry.file.warnings.count)
+        for warning in entry.file.warnings { write(warning) }
     }
 }
 
 extension ByteReader {
     mutating func diagnostic() throws(Malformed) -> Diagnostic {
         guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
-        let code = DiagnosticCode(rawValue: try string())
-        let message = try string()
-        let file = try optionalString()
+        let code = DiagnosticCode(rawValue: try interned())
+        let message = try interned()
+        let file = try int() == 0 ? nil : try interned()
         let line = try int()
         let column = try int()
         return Diagnostic(severity, code, message, at: file.map { FileLocation(file: $0, line: line, column: column) })
@@ -230,17 +234,24 @@ extension ByteReader {
         var binary: [Int] = []
         for _ in 0..<(try count()) { binary.append(try int()) }
         guard binary == SourceCache.binaryIdentity else { throw Malformed() }
+        let bodyStart = offset
+        let bodyEnd = try openTrailer()
+        let entryCount = try int()
+        // Each entry takes more than 32 bytes (a path, seven numbers, a digest…).
+        guard atFooter, entryCount >= 0, entryCount * 32 <= bodyEnd - bodyStart else { throw Malformed() }
+        try seek(to: bodyStart)
         var entries: [String: SourceCache.Entry] = [:]
-        for _ in 0..<(try count()) {
+        entries.reserveCapacity(entryCount)
+        for _ in 0..<entryCount {
             let path = try string()
             let identity = SourceCache.Identity(
                 device: try uint64(), inode: try uint64(), size: Int64(try int()), modified: Int64(try int()),
                 modifiedNanoseconds: Int64(try int()), changed: Int64(try int()), changedNanoseconds: Int64(try int()))
             let trusted = try int() == 1
-            let locale = ContentLocale(tag: try string())
+            let locale = ContentLocale(tag: try interned())
             var front = FrontMatter(title: try string(), shortTitle: try optionalString(), slug: try string(),
-                                    pageType: try optionalString(), specURLs: try strings(), browserCompat: try strings(),
-                                    sidebar: try optionalString(), status: try strings(), sourceCommit: try optionalString())
+                                    pageType: try optionalInterned(), specURLs: try strings(), browserCompat: try strings(),
+                                    sidebar: try optionalInterned(), status: try strings(), sourceCommit: try optionalString())
             front.originalSlug = try optionalString()
             let bodyLine = try int()
             let bodyOffset = try int()
@@ -254,7 +265,7 @@ extension ByteReader {
             entries[path] = SourceCache.Entry(identity: identity, trusted: trusted,
                                               file: LoadedFile(document: document, bodyOffset: bodyOffset, warnings: warnings))
         }
-        guard atEnd else { throw Malformed() }
+        guard offset == bodyEnd else { throw Malformed() }
         return entries
     }
 }

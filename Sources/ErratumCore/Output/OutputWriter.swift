@@ -62,8 +62,7 @@ public struct OutputWriter: Sendable {
     func previousOutput() -> PreviousOutput {
         var current: OutputManifest?
         var spareFiles: OutputManifest?
-        if let data = FileManager.default.contents(atPath: manifestsFile) {
-            var reader = ByteReader(data)
+        if var reader = ByteReader(contentsOf: manifestsFile) {
             if let (readCurrent, readSpare) = try? reader.manifests() {
                 current = readCurrent
                 spareFiles = readSpare
@@ -185,9 +184,7 @@ public struct OutputWriter: Sendable {
     }
 
     func saveManifests(current: OutputManifest, spare: OutputManifest?) throws(DiagnosticError) {
-        var writer = ByteWriter()
-        writer.write(current: current, spare: spare)
-        try Self.replace(manifestsFile, with: writer.data)
+        try CacheFileWriter.write(current: current, spare: spare, to: manifestsFile)
     }
 
     /// Replaces a file of the cache atomically: a temporary file beside it, then a rename.

@@ -94,7 +94,7 @@ public struct Site: Sendable {
             var hasher = StableHasher()
             hasher.combine("site page")
             hasher.combine(renderKey)
-            context.combineFields(into: &hasher, skipping: ["content"])
+            context.combineFields(into: &hasher, skipping: SitePageContext.renderFields)
             key = hasher.finalize()
         }
         var pageFiles: [OutputFile]
@@ -249,7 +249,7 @@ struct SitePage: Sendable {
     var rendered: RenderedDocument
     /// The render's fingerprint (`BuildCache.RenderRecord.key`); nil when nothing is cached.
     var renderKey: Digest?
-    /// Whether `rendered.html` holds the page's HTML.
+    /// Whether `rendered` holds the page's HTML and headings.
     var hasHTML: Bool
 }
 
@@ -265,6 +265,11 @@ struct PageReuse: Sendable {
 /// Every context reads its values through key paths (`TemplateFields`), not reflection:
 /// the site renders one page per document, and `Mirror` was a fifth of a corpus build.
 struct SitePageContext: Sendable, TemplateFields {
+    /// The fields made from the render alone (its HTML, its headings as the contents list):
+    /// a page's key leaves them to the render's fingerprint, so that a render recalled from
+    /// the cache without them gets the same key.
+    static let renderFields: Set<String> = ["content", "toc"]
+
     struct Language: Sendable, TemplateFields {
         let tag: String
         let name: String

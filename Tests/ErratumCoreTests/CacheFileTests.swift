@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import ErratumCore
+
+/// The caches' file format: what `ByteWriter` and `CacheFileWriter` write is read back as it
+/// was, damage is refused rather than misread, and a cache given up leaves the old file.
+@Suite("Cache files")
+struct CacheFileTests {
+    @Test("integers are varints of one byte per seven bits; every value reads back as written")
+    func integers() throws {
+        let values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, 1 << 35, UInt64(Int64.max), UInt64.max]
+        var writer = ByteWriter()
+        for value in values { writer.write(value) }
+        writer.write(-1)
+        writer.write(Int.min)
+        writer.write(fixed: 0x0102_0304_0506_0708)
+        writer.write(Digest(high: 42, low: UInt64.max))
+        var reader = ByteReader(writer.bytes)
+        for value in values { #expect(try reader.uint64() == value) }
+        #expect(try reader.int() == -1)
+        #expect(try reader.int() == Int.min)
+        #expect(try reader.fixed64() == 0x0102_0304_0506_0708)
+        #expect(try reader.digest() == Digest(high: 42, low: UInt64.max))
+        #expect(reader.atEnd)
+
+        func size(_ value: UInt64) -> Int {
+            var one = ByteWriter()
+            one.write(value)
+            return one.bytes.count
+        }
+        #expect(size(127) == 1 && size(128) == 2 && size(16_383) == 2 && size(16_384) == 3 && size(.max) == 10)
+        // A varint that never ends, or runs past 64 bits, is damage.
+        var endless = ByteReader([UInt8](repeating: 0x80, count: 12))
+        #expect(throws: ByteReader.Malformed.self) { try endless.uint64() }
+    }
+
+    @Test("strings, optional strings and interned strings read back, interned ones through the table")
+    func strings() throws {
+        var writer = ByteWriter()
+        let texts = ["", "a", "Fehlercode 404 – nicht gefunden", "🙂 emoji", String(repeating: "x", count: 300)]
+        for text in texts { writer.write(text) }
+        writer.write(nil as String?)
+        writer.write("present" as String?)
+        for text in texts + texts { writer.write(interned: text) }
+        writer.write(interned: nil as String?)
+        #expect(writer.table == texts, "each interned string is in the table once, in first-written order")
+        writer.writeTable()
+
+        var reader = ByteReader(writer.bytes)
+        for text in texts { #expect(try reader.string() == text) }
+        #expect(try reader.optionalString() == nil)
+        #expect(try reader.optionalString() == "present")
+        let interned = reader.offset
+        // The table sits after the indices; read it first, as a cache file's trailer is.
+        for _ in 0..<(texts.count * 2) { _ = try reader.int() }
+        #expect(try reader.int() == 0)
+        for lazily in [false, true] {
+            var tableReader = reader
+            try tableReader.readTable(lazily: lazily)
+            #expect(tableReader.atEnd)
+            try tableReader.seek(to: interned)
+            for text in texts + texts { #expect(try tableReader.interned() == text, "lazily: \(lazily)") }
+            #expect(try tableReader.optionalInterned() == nil)
+        }
+    }
+
+    /// Writes a cache file of `count` entries (a number, an interned name, 100 bytes), bigger
+    /// than the writer's buffer when `count` is large.
+    static func writeFile(_ path: String, count: Int) throws {
+        let file = try CacheFileWriter(path: path)
+        file.writer.write("test-cache")
+        let filler = String(repeating: "z", count: 100)
+        for index in 0..<count {
+            file.writer.write(index)
+            file.writer.write(interned: "name \(index % 1000)")
+            file.writer.write(filler)
+            try file.flushIfFull()
+        }
+        try file.finish { $0.write(count) }
+    }
+
+    /// Reads a file `writeFile` wrote, checking it all.
+    static func readFile(_ path: String) throws -> Int {
+        guard var reader = ByteReader(contentsOf: path) else { throw ByteReader.Malformed() }
+        guard try reader.string() == "test-cache" else { throw ByteReader.Malformed() }
+        let bodyStart = reader.offset
+        let bodyEnd = try reader.openTrailer()
+        let count = try reader.int()
+        guard reader.atFooter, count >= 0 else { throw ByteReader.Malformed() }
+        try reader.seek(to: bodyStart)
+        for index in 0..<count {
+            guard try reader.int() == index, try reader.interned() == "name \(index % 1000)", try reader.string().utf8.count == 100
+            else { throw ByteReader.Malformed() }
+        }
+        guard reader.offset == bodyEnd else { throw ByteReader.Malformed() }
+        return count
+    }
+
+    @Test("a cache file bigger than the write buffer reads back whole; any truncation is refused")
+    func streamedFile() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let path = folder + "/cache"
+        let count = 30_000
+        try Self.writeFile(path, count: count)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size > 2 * CacheFileWriter.chunk, "the body went out in several chunks")
+        #expect(try Self.readFile(path) == count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["cache"], "no temporary file is left")
+
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        for cut in [1, 7, 8, 9, 100, size / 2, size - 1] {
+            try bytes.prefix(size - cut).write(to: URL(fileURLWithPath: path))
+            #expect(throws: ByteReader.Malformed.self, "\(cut) bytes cut") { try Self.readFile(path) }
+        }
+        var flipped = bytes
+        flipped[size - 3] ^= 0xFF
+        try flipped.write(to: URL(fileURLWithPath: path))
+        #expect(throws: ByteReader.Malformed.self, "a damaged footer") { try Self.readFile(path) }
+    }
+
+    @Test("a cache file given up, or never finished, leaves the old file and no temporary one")
+    func discarded() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let path = folder + "/cache"
+        try Self.writeFile(path, count: 10)
+        do {
+            let file = try CacheFileWriter(path: path)
+            file.writer.write("test-cache")
+            file.writer.write(String(repeating: "y", count: 3 * CacheFileWriter.chunk))
+            try file.flushIfFull()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2, "the new file is being written beside")
+            file.discard()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["cache"])
+        do {
+            let file = try CacheFileWriter(path: path)
+            file.writer.write("test-cache")
+            try file.flushIfFull()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["cache"], "a writer let go removes its file")
+        #expect(try Self.readFile(path) == 10)
+    }
+
+    @Test("a build that fails leaves the caches as the last good build wrote them")
+    func failedBuildKeepsCaches() throws {
+        let space = try IncrementalBuildTests.Workspace()
+        defer { TestSupport.cleanUp(space.root) }
+        let output = space.root + "/incremental/Output"
+        try space.buildBoth("first build")
+        let folder = OutputWriter(destination: output).cacheFolder
+        let caches = [BuildCache.path(forOutput: output), SourceCache.path(forOutput: output), folder + "/files"]
+        let before = caches.map { FileManager.default.contents(atPath: $0) }
+        #expect(before.allSatisfy { $0 != nil })
+
+        // One page edited (its render goes to a new renders file as it is made), one broken.
+        try space.edit("en-us/glossary/cache/index.md") { $0 + "\nOne more line.\n" }
+        try TestSupport.write(["en-us/broken/index.md": "---\ntitle: [oops\nslug: Broken\n---\nBody\n"], under: space.content)
+        #expect(throws: DiagnosticError.self) {
+            try Builder(options: space.options(output: output, cache: true)).build()
+        }
+        #expect(caches.map { FileManager.default.contents(atPath: $0) } == before)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty, "no temporary cache file is left: \(left)")
+
+        try space.remove("en-us/broken/index.md")
+        let report = try space.buildBoth("fixed")
+        #expect(report.rendered == 1, "only the edited page renders again")
+    }
+}
