@@ -143,6 +143,55 @@ struct CacheFileTests {
         #expect(try Self.readFile(path) == 10)
     }
 
+    @Test("the spare's manifest is kept as what differs from the output's, and reads back whole")
+    func manifests() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let path = folder + "/files"
+        func entry(_ number: UInt64) -> OutputManifest.Entry {
+            .init(key: Digest(high: number, low: ~number), inode: number, size: Int64(number) * 10,
+                  modifiedSeconds: 1_700_000_000 + Int64(number), modifiedNanoseconds: Int64(number) * 1000)
+        }
+        var current = OutputManifest()
+        for number in 1...2000 { current.entries["docs/page-\(number)/index.html"] = entry(UInt64(number)) }
+        func entries(_ spare: SpareManifest?) -> [String: OutputManifest.Entry]? {
+            spare.map { spare in Dictionary(uniqueKeysWithValues: spare.paths.map { ($0, spare.entry($0)!) }) }
+        }
+        func size() throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
+
+        try CacheFileWriter.write(current: current, spare: nil, to: path)
+        let alone = try size()
+        var reader = try #require(ByteReader(contentsOf: path))
+        var (readCurrent, readSpare) = try reader.manifests()
+        #expect(readCurrent.entries == current.entries && readSpare == nil)
+
+        // After a rebuild that changed nothing, the spare is the output: a few bytes more.
+        try CacheFileWriter.write(current: current, spare: current, to: path)
+        #expect(try size() < alone + 16)
+        reader = try #require(ByteReader(contentsOf: path))
+        (readCurrent, readSpare) = try reader.manifests()
+        #expect(readCurrent.entries == current.entries && entries(readSpare) == current.entries)
+        #expect(readSpare?.differing.isEmpty == true, "the spare shares the output's entries")
+
+        // One file changed, one only in the output, one only in the spare.
+        var spare = current
+        spare.entries["docs/page-7/index.html"] = entry(99_999)
+        spare.entries["docs/page-8/index.html"] = nil
+        spare.entries["docs/gone/index.html"] = entry(5)
+        try CacheFileWriter.write(current: current, spare: spare, to: path)
+        #expect(try size() < alone + 200)
+        reader = try #require(ByteReader(contentsOf: path))
+        (readCurrent, readSpare) = try reader.manifests()
+        #expect(readCurrent.entries == current.entries && entries(readSpare) == spare.entries)
+
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        for cut in [1, 9, 40] {
+            try bytes.prefix(bytes.count - cut).write(to: URL(fileURLWithPath: path))
+            var damaged = try #require(ByteReader(contentsOf: path))
+            #expect(throws: ByteReader.Malformed.self) { try damaged.manifests() }
+        }
+    }
+
     @Test("a build that fails leaves the caches as the last good build wrote them")
     func failedBuildKeepsCaches() throws {
         let space = try IncrementalBuildTests.Workspace()

@@ -79,6 +79,8 @@ struct RenderRecords: Sendable {
     /// A reader of the whole file, its string table read lazily.
     private let reader: ByteReader?
     private let starts: [String: Int]
+    /// The warnings' texts and files, one instance each however many records name them.
+    private let shared = SharedStrings()
 
     init() {
         reader = nil
@@ -97,7 +99,7 @@ struct RenderRecords: Sendable {
         guard var reader, let start = starts[path] else { return nil }
         do {
             try reader.seek(to: start)
-            return try reader.renderRecord().1
+            return try reader.renderRecord(sharing: shared).1
         } catch {
             return nil
         }
@@ -220,7 +222,7 @@ struct PreviousOutput: Sendable {
     /// The spare tree.
     var spareFolder: String
     /// The spare's files, when it is known to be complete.
-    var spare: OutputManifest?
+    var spare: SpareManifest?
     /// Whether the last build that wrote finished (its marker is gone): only then may its
     /// trees be taken as complete.
     var trusted: Bool
@@ -255,8 +257,14 @@ struct OutputManifest: Sendable {
     /// The entry of the file `relative` inside `output`, if the file there is still the one
     /// this manifest describes: same inode, size and modification time.
     func intactEntry(_ relative: String, in output: String) -> Entry? {
-        guard let entry = entries[relative], let now = Self.identity(of: output.appendingPathComponent(relative), key: entry.key),
-              now == entry else { return nil }
+        Self.intact(entries[relative], relative, in: output)
+    }
+
+    /// `entry`, if the file `relative` inside `output` is still the one it describes.
+    static func intact(_ entry: Entry?, _ relative: String, in output: String) -> Entry? {
+        guard let entry, let now = identity(of: output.appendingPathComponent(relative), key: entry.key), now == entry else {
+            return nil
+        }
         return entry
     }
 
@@ -270,6 +278,38 @@ struct OutputManifest: Sendable {
     static func identity(_ status: stat, key: Digest) -> Entry {
         Entry(key: key, inode: UInt64(status.st_ino), size: Int64(status.st_size),
               modifiedSeconds: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec))
+    }
+}
+
+/// The spare tree's files: the output's manifest and what differs from it. The spare is the
+/// build before the output, and shares most of its files (hard links), so after a rebuild that
+/// changed little this holds a few entries beside the output's dictionary, not a copy of it.
+struct SpareManifest: Sendable {
+    /// The output's manifest.
+    let base: OutputManifest
+    /// The spare's entries where they differ from the output's; nil where the spare has none.
+    let differing: [String: OutputManifest.Entry?]
+
+    init(base: OutputManifest, differing: [String: OutputManifest.Entry?] = [:]) {
+        self.base = base
+        self.differing = differing
+    }
+
+    /// The spare's entry for `path`.
+    func entry(_ path: String) -> OutputManifest.Entry? {
+        if let entry = differing[path] { return entry }
+        return base.entries[path]
+    }
+
+    /// The entry of the file `relative` inside the spare `folder`, if the file there is still
+    /// the one it describes.
+    func intactEntry(_ relative: String, in folder: String) -> OutputManifest.Entry? {
+        OutputManifest.intact(entry(relative), relative, in: folder)
+    }
+
+    /// Every path the spare has.
+    var paths: [String] {
+        base.entries.keys.filter { differing[$0] == nil } + differing.compactMap { $0.value == nil ? nil : $0.key }
     }
 }
 
@@ -319,32 +359,43 @@ extension ByteWriter {
 }
 
 extension CacheFileWriter {
-    /// Writes a manifest's entries, their paths through the string table (the output's and the
-    /// spare's are mostly the same paths), in no particular order: sorting tens of thousands of
-    /// paths cost more than writing them.
-    func write(_ manifest: OutputManifest) throws(DiagnosticError) {
-        for (path, entry) in manifest.entries {
-            writer.write(interned: path)
-            writer.write(entry.key)
-            writer.write(entry.inode)
-            writer.write(Int(entry.size))
-            writer.write(Int(entry.modifiedSeconds))
-            writer.write(Int(entry.modifiedNanoseconds))
-            try flushIfFull()
-        }
+    private func write(_ path: String, _ entry: OutputManifest.Entry) throws(DiagnosticError) {
+        writer.write(path)
+        writer.write(entry.key)
+        writer.write(entry.inode)
+        writer.write(Int(entry.size))
+        writer.write(Int(entry.modifiedSeconds))
+        writer.write(Int(entry.modifiedNanoseconds))
+        try flushIfFull()
     }
 
-    /// Writes the output's manifest and the spare's, as `ByteReader.manifests()` reads them.
+    /// Writes the output's manifest and the spare's, as `ByteReader.manifests()` reads them: the
+    /// spare as what differs from the output. The spare is the build before, most of whose
+    /// files the output shares, so after a rebuild that changed little it is a few entries.
+    /// In no particular order: sorting tens of thousands of paths cost more than writing them.
     static func write(current: OutputManifest, spare: OutputManifest?, to path: String) throws(DiagnosticError) {
         let file = try CacheFileWriter(path: path)
         file.writer.write("erratum-files")
         file.writer.write(BuildCache.format)
-        try file.write(current)
-        if let spare { try file.write(spare) }
+        for (path, entry) in current.entries { try file.write(path, entry) }
+        var changed = 0
+        var removed = 0
+        if let spare {
+            for (path, entry) in spare.entries where current.entries[path] != entry {
+                try file.write(path, entry)
+                changed += 1
+            }
+            for path in current.entries.keys where spare.entries[path] == nil {
+                file.writer.write(path)
+                removed += 1
+                try file.flushIfFull()
+            }
+        }
         try file.finish { trailer in
             trailer.write(current.entries.count)
             trailer.write(spare == nil ? 0 : 1)
-            if let spare { trailer.write(spare.entries.count) }
+            trailer.write(changed)
+            trailer.write(removed)
         }
     }
 }
@@ -381,7 +432,7 @@ extension ByteReader {
     }
 
     /// One document's render record, as `ByteWriter.write(_:path:)` wrote it.
-    mutating func renderRecord() throws(Malformed) -> (String, BuildCache.RenderRecord) {
+    mutating func renderRecord(sharing shared: SharedStrings? = nil) throws(Malformed) -> (String, BuildCache.RenderRecord) {
         let path = try interned()
         let source = try digest()
         let answers = try digest()
@@ -400,9 +451,13 @@ extension ByteReader {
         var diagnostics: [Diagnostic] = []
         for _ in 0..<(try count()) {
             guard let severity = Severity(rawValue: try string()) else { throw Malformed() }
-            let code = DiagnosticCode(rawValue: try interned())
-            let message = try interned()
-            let location = try int() == 0 ? nil : FileLocation(file: try interned(), line: try int(), column: try int())
+            func text() throws(Malformed) -> String {
+                if let shared { return try interned(sharing: shared) }
+                return try interned()
+            }
+            let code = DiagnosticCode(rawValue: try text())
+            let message = try text()
+            let location = try int() == 0 ? nil : FileLocation(file: try text(), line: try int(), column: try int())
             diagnostics.append(Diagnostic(severity, code, message, at: location))
         }
         var assets: [RenderedDocument.Asset] = []
@@ -414,33 +469,40 @@ extension ByteReader {
                                               diagnostics: diagnostics, assets: assets))
     }
 
-    mutating func manifest(count: Int) throws(Malformed) -> OutputManifest {
-        var manifest = OutputManifest()
-        manifest.entries.reserveCapacity(count)
-        for _ in 0..<count {
-            let path = try interned()
-            manifest.entries[path] = .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
-                                           modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int()))
-        }
-        return manifest
+    private mutating func manifestEntry() throws(Malformed) -> (String, OutputManifest.Entry) {
+        (try string(), .init(key: try digest(), inode: try uint64(), size: Int64(try int()),
+                             modifiedSeconds: Int64(try int()), modifiedNanoseconds: Int64(try int())))
     }
 
-    /// The output's manifest and the spare's, as `CacheFileWriter.write(current:spare:to:)` wrote them.
-    mutating func manifests() throws(Malformed) -> (OutputManifest, OutputManifest?) {
+    /// The output's manifest and the spare's, as `CacheFileWriter.write(current:spare:to:)` wrote
+    /// them: the spare as the output's with what differs.
+    mutating func manifests() throws(Malformed) -> (OutputManifest, SpareManifest?) {
         guard try string() == "erratum-files", try int() == BuildCache.format else { throw Malformed() }
         let bodyStart = offset
         let bodyEnd = try openTrailer()
         let currentCount = try int()
         let hasSpare = try int() == 1
-        let spareCount = hasSpare ? try int() : 0
-        // Each entry takes at least 21 bytes (an index, a digest, four numbers).
-        guard atFooter, currentCount >= 0, spareCount >= 0, (currentCount + spareCount) * 21 <= bodyEnd - bodyStart else {
+        let changedCount = try int()
+        let removedCount = try int()
+        // Each entry takes at least 22 bytes (a path, a digest, four numbers), a removed path one.
+        guard atFooter, currentCount >= 0, changedCount >= 0, removedCount >= 0,
+              (currentCount + changedCount) * 22 + removedCount <= bodyEnd - bodyStart else {
             throw Malformed()
         }
         try seek(to: bodyStart)
-        let current = try manifest(count: currentCount)
-        let spare = hasSpare ? try manifest(count: spareCount) : nil
+        var current = OutputManifest()
+        current.entries.reserveCapacity(currentCount)
+        for _ in 0..<currentCount {
+            let (path, entry) = try manifestEntry()
+            current.entries[path] = entry
+        }
+        var differing: [String: OutputManifest.Entry?] = [:]
+        for _ in 0..<changedCount {
+            let (path, entry) = try manifestEntry()
+            differing[path] = .some(entry)
+        }
+        for _ in 0..<removedCount { differing[try string()] = .some(nil) }
         guard offset == bodyEnd else { throw Malformed() }
-        return (current, spare)
+        return (current, hasSpare ? SpareManifest(base: current, differing: differing) : nil)
     }
 }

@@ -1,5 +1,6 @@
 import CErratumSystem
 import Foundation
+import Synchronization
 
 /// The caches' byte format: integers as LEB128 varints (most are counts, indices and line
 /// numbers, one byte each), digests as two fixed little-endian words, strings as a length and
@@ -181,7 +182,18 @@ struct ByteReader {
 
     /// A string written with `ByteWriter.write(interned:)`.
     mutating func interned() throws(Malformed) -> String {
+        try tableString(try int())
+    }
+
+    /// A string written with `ByteWriter.write(interned:)`, the same instance each time it is
+    /// read through `shared`, even from a lazily read table.
+    mutating func interned(sharing shared: SharedStrings) throws(Malformed) -> String {
         let index = try int()
+        if let known = shared.string(at: index) { return known }
+        return shared.keep(try tableString(index), at: index)
+    }
+
+    private mutating func tableString(_ index: Int) throws(Malformed) -> String {
         if let tableOffsets {
             guard tableOffsets.indices.contains(index) else { throw Malformed() }
             let resume = offset
@@ -219,6 +231,23 @@ struct ByteReader {
     mutating func seek(to position: Int) throws(Malformed) {
         guard position >= 0, position <= data.count else { throw Malformed() }
         offset = position
+    }
+}
+
+/// Strings read from a lazily read table, kept by their index so that the records that name
+/// the same one (a warning's message, the file it is in) share it.
+final class SharedStrings: Sendable {
+    private let strings = Mutex<[Int: String]>([:])
+
+    func string(at index: Int) -> String? { strings.withLock { $0[index] } }
+
+    /// Keeps `text` for `index`, or returns the one kept first.
+    func keep(_ text: String, at index: Int) -> String {
+        strings.withLock { strings in
+            if let known = strings[index] { return known }
+            strings[index] = text
+            return text
+        }
     }
 }
 

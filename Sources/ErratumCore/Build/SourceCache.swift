@@ -61,7 +61,9 @@ final class SourceCache: Sendable {
     /// Bumped whenever the format or the meaning of a parse changes.
     static let format = 4
 
-    private let previous: [String: Entry]
+    /// The previous load's entries, let go once this load is done (`finishLoading`).
+    private let previous: Mutex<[String: Entry]>
+    private let previousCount: Int
     private let current = Mutex<[String: Entry]>([:])
     /// Files read this load, and of those, parsed (their bytes new to the cache); entries that
     /// differ from the previous load's.
@@ -72,7 +74,8 @@ final class SourceCache: Sendable {
 
     /// A cache recalling `previous` (empty for a first build).
     init(previous: [String: Entry] = [:]) {
-        self.previous = previous
+        previousCount = previous.count
+        self.previous = Mutex(previous)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         started = now
@@ -87,15 +90,16 @@ final class SourceCache: Sendable {
     /// it loaded, and notes it for the next build.
     func load(_ path: String, locale: ContentLocale, bodies: ContentLoader.Bodies) throws(DiagnosticError) -> LoadedFile {
         let identity = Identity(path: path)
-        if let identity, let entry = previous[path], entry.trusted, entry.identity == identity,
+        let old = previous.withLock { $0[path] }
+        if let identity, let entry = old, entry.trusted, entry.identity == identity,
            entry.file.document.locale == locale, bodies == .onDisk {
-            remember(path, identity: identity, file: entry.file)
+            remember(identity: identity, file: entry.file, old: old)
             return entry.file
         }
         let text = try SourceText.read(path)
         let digest = LoadedFile.digest(of: text)
         var file: LoadedFile
-        if let entry = previous[path], entry.file.document.sourceDigest == digest, entry.file.document.locale == locale {
+        if let entry = old, entry.file.document.sourceDigest == digest, entry.file.document.locale == locale {
             file = entry.file
             counts.withLock { $0.read += 1 }
         } else {
@@ -103,30 +107,36 @@ final class SourceCache: Sendable {
             counts.withLock { $0.read += 1; $0.parsed += 1 }
         }
         if bodies == .held { file.document = try file.document.holdingBody() }
-        if let identity { remember(path, identity: identity, file: file) }
+        if let identity { remember(identity: identity, file: file, old: old) }
         return file
+    }
+
+    /// Lets the previous load's entries go: every file has been loaded.
+    func finishLoading() {
+        previous.withLock { $0 = [:] }
     }
 
     /// How many files this load read, and how many of those it parsed.
     var readAndParsed: (read: Int, parsed: Int) { counts.withLock { ($0.read, $0.parsed) } }
 
-    private func remember(_ path: String, identity: Identity, file: LoadedFile) {
+    /// Notes a file's entry, by its document's path (the string the document holds).
+    private func remember(identity: Identity, file: LoadedFile, old: Entry?) {
         var kept = file
         kept.document = kept.document.leavingBody()
         let entry = Entry(identity: identity, trusted: !identity.isRacy(readAt: started), file: kept)
-        if let old = previous[path], old.identity == identity, old.trusted == entry.trusted,
+        if let old, old.identity == identity, old.trusted == entry.trusted,
            old.file.document.sourceDigest == file.document.sourceDigest {
             // The same entry as the previous load's: the file need not be written again.
         } else {
             counts.withLock { $0.changed += 1 }
         }
-        current.withLock { $0[path] = entry }
+        current.withLock { $0[kept.document.path] = entry }
     }
 
     /// Whether this load noted exactly what the previous one did, so that writing the cache
     /// would write the same entries again.
     var isUnchanged: Bool {
-        counts.withLock { $0.changed } == 0 && current.withLock { $0.count } == previous.count
+        counts.withLock { $0.changed } == 0 && current.withLock { $0.count } == previousCount
     }
 
     /// Reads the cache, or an empty one when there is none usable.

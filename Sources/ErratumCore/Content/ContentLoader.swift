@@ -124,6 +124,7 @@ public struct ContentLoader: Sendable {
                 }
             }
         }
+        sources?.finishLoading()
         if indexFileCount == 0 {
             diagnostics.append(noDocuments())
         }

@@ -20,7 +20,7 @@ final class OutputTransaction: Sendable {
         /// A new folder; with `keepRetired`, the replaced output becomes the next spare.
         case staged(String, keepRetired: Bool)
         /// The spare tree, whose files the manifest lists.
-        case spare(OutputManifest)
+        case spare(SpareManifest)
     }
 
     let writer: OutputWriter
@@ -138,7 +138,7 @@ final class OutputTransaction: Sendable {
             }
         case let .spare(spareFiles):
             // Files of the spare's build that this build does not have.
-            for path in spareFiles.entries.keys where manifest.entries[path] == nil {
+            for path in spareFiles.paths where manifest.entries[path] == nil {
                 let full = root.appendingPathComponent(path)
                 guard unlink(full) == 0 || errno == ENOENT else { throw OutputWriter.failure("removing", full, errno: errno) }
                 writer.removeEmptyFolders(above: path, in: root)

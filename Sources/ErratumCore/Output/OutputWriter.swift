@@ -61,7 +61,7 @@ public struct OutputWriter: Sendable {
     /// What the output and the spare hold, as far as the cache folder knows.
     func previousOutput() -> PreviousOutput {
         var current: OutputManifest?
-        var spareFiles: OutputManifest?
+        var spareFiles: SpareManifest?
         if var reader = ByteReader(contentsOf: manifestsFile) {
             if let (readCurrent, readSpare) = try? reader.manifests() {
                 current = readCurrent
