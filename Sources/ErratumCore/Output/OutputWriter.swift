@@ -144,15 +144,17 @@ public struct OutputWriter: Sendable {
     /// where it could not be linked.
     static func make(_ file: OutputFile, key: Digest, at target: String, previous: PreviousOutput?,
                      shownAs shown: String) throws(DiagnosticError) -> OutputManifest.Entry {
-        var contents = file.contents
         if file.keepsPrevious {
             guard let source = previous?.source(of: file.path, key: file.manifestKey),
                   let data = FileManager.default.contents(atPath: source) else {
                 throw DiagnosticError(.outputIO, "\(shown) changed while the build was reusing it; build again")
             }
-            contents = data
+            return OutputManifest.identity(try writeAll(data, to: target, shownAs: shown), key: key)
         }
-        return OutputManifest.identity(try writeAll(contents, to: target, shownAs: shown), key: key)
+        let status = try file.withBytes { (bytes: UnsafeRawBufferPointer) throws(DiagnosticError) in
+            try writeAll(bytes, to: target, shownAs: shown)
+        }
+        return OutputManifest.identity(status, key: key)
     }
 
     static func temporaryName(for target: String) -> String {
@@ -273,21 +275,25 @@ public struct OutputWriter: Sendable {
     /// - Returns: the file's status once written (its inode, size and modification time).
     @discardableResult
     static func writeAll(_ data: Data, to path: String, shownAs shown: String) throws(DiagnosticError) -> stat {
-        if let budget = DiskFault.budget, !budget.take(data.count) { throw failure("writing", shown, errno: ENOSPC) }
+        try data.withUnsafeBytes { buffer in
+            Result { () throws(DiagnosticError) in try writeAll(buffer, to: path, shownAs: shown) }
+        }.get()
+    }
+
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to path: String, shownAs shown: String) throws(DiagnosticError) -> stat {
+        if let budget = DiskFault.budget, !budget.take(buffer.count) { throw failure("writing", shown, errno: ENOSPC) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("writing", shown, errno: errno) }
         var failedErrno: Int32?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failedErrno = errno
-                    return
-                }
-                offset += written
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failedErrno = errno
+                break
             }
+            offset += written
         }
         var status = stat()
         if failedErrno == nil, fstat(descriptor, &status) != 0 { failedErrno = errno }
