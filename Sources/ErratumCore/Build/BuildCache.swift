@@ -78,28 +78,35 @@ struct BuildCache: Sendable {
 struct RenderRecords: Sendable {
     /// A reader of the whole file, its string table read lazily.
     private let reader: ByteReader?
-    private let starts: [String: Int]
+    /// Where each record starts, by its path's hash: a number, not a copy of each path. A
+    /// record found by a hash is checked against the path asked for; were two paths to share a
+    /// hash, the one not kept would only render again.
+    private let starts: [Int: Int]
     /// The warnings' texts and files, one instance each however many records name them.
     private let shared = SharedStrings()
+
+    /// How many records the file holds.
+    let count: Int
 
     init() {
         reader = nil
         starts = [:]
+        count = 0
     }
 
-    init(reader: ByteReader, starts: [String: Int]) {
+    init(reader: ByteReader, starts: [Int: Int], count: Int) {
         self.reader = reader
         self.starts = starts
+        self.count = count
     }
-
-    var count: Int { starts.count }
 
     /// The record of the document at `path`.
     subscript(path: String) -> BuildCache.RenderRecord? {
-        guard var reader, let start = starts[path] else { return nil }
+        guard var reader, let start = starts[path.hashValue] else { return nil }
         do {
             try reader.seek(to: start)
-            return try reader.renderRecord(sharing: shared).1
+            let (recorded, record) = try reader.renderRecord(sharing: shared)
+            return recorded == path ? record : nil
         } catch {
             return nil
         }
@@ -420,14 +427,14 @@ extension ByteReader {
         // the build; only where each starts is kept.
         let lazy = self
         try seek(to: bodyStart)
-        var starts: [String: Int] = [:]
+        var starts: [Int: Int] = [:]
         starts.reserveCapacity(records)
         for _ in 0..<records {
             let start = offset
-            starts[try renderRecord().0] = start
+            starts[try renderRecord().0.hashValue] = start
         }
         guard offset == bodyEnd else { throw Malformed() }
-        cache.renders = RenderRecords(reader: lazy, starts: starts)
+        cache.renders = RenderRecords(reader: lazy, starts: starts, count: records)
         return cache
     }
 
