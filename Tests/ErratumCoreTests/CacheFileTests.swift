@@ -213,8 +213,14 @@ struct CacheFileTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
         #expect(left.isEmpty, "no temporary cache file is left: \(left)")
 
+        // What a build killed while writing its caches leaves: temporary files of a process
+        // that is gone (no Linux pid exceeds 4,194,304). The next build removes them.
+        let abandoned = [folder + "/renders.tmp-2147483647-1", folder + "/sources.tmp-2147483647-2"]
+        for path in abandoned { #expect(FileManager.default.createFile(atPath: path, contents: Data("partial".utf8))) }
+
         try space.remove("en-us/broken/index.md")
         let report = try space.buildBoth("fixed")
         #expect(report.rendered == 1, "only the edited page renders again")
+        for path in abandoned { #expect(!FileManager.default.fileExists(atPath: path), "\(path) is removed") }
     }
 }

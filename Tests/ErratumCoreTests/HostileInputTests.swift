@@ -109,8 +109,11 @@ struct HostileInputTests {
         let site = try Site()
         defer { TestSupport.cleanUp(site.root) }
         try site.add(Self.document("ok\n\u{1}é").dropLast() + [0xFE])
+        // A folder of its own for the run's output file: test cases run side by side.
+        let runFolder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(runFolder) }
         let run = try ErratumRun.run(["build", "--content", site.content, "--templates", TestSupport.templatesRoot, "--output", site.output],
-                                     in: NSTemporaryDirectory(), timeLimit: .seconds(120))
+                                     in: runFolder, timeLimit: .seconds(120))
         #expect(run.status == 1)
         #expect(run.diagnosticLines == ["\(site.root)/\(Self.file):7:3: error: file is not valid UTF-8 [source-io]"])
         site.expectUntouched()
@@ -174,8 +177,11 @@ struct HostileInputTests {
             yaml += "\(level): &\(level) [\(Array(repeating: "*\(previous)", count: 9).joined(separator: ", "))]\n"
         }
         try site.add(Array("---\ntitle: Bomb\nslug: Web/Bomb\n\(yaml)\(tail)---\n\nBody.\n".utf8))
+        // A folder of its own for the run's output file: the three cases run side by side.
+        let runFolder = try TestSupport.temporaryFolder("yamlBombRun")
+        defer { TestSupport.cleanUp(runFolder) }
         let run = try ErratumRun.run(["build", "--content", site.content, "--templates", TestSupport.templatesRoot, "--output", site.output],
-                                     in: NSTemporaryDirectory(), timeLimit: .seconds(60), memoryLimit: 1 << 30)
+                                     in: runFolder, timeLimit: .seconds(60), memoryLimit: 1 << 30)
         #expect(run.killedBecause == nil)
         #expect(run.status == 1)
         #expect(run.diagnosticLines.map { $0.components(separatedBy: ": error: ").first ?? "" }

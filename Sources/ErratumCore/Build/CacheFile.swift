@@ -267,11 +267,13 @@ final class CacheFileWriter {
     private var flushed = 0
     /// Bytes held before they are written out.
     static let chunk = 1 << 20
+    /// What the temporary file's name adds to the cache file's, before the writer's process id.
+    static let temporaryMarker = ".tmp-"
 
     /// Starts the temporary file beside `path`.
     init(path: String) throws(DiagnosticError) {
         self.path = path
-        temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        temporary = path + Self.temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputWriter.failure("writing", temporary, errno: errno) }
     }

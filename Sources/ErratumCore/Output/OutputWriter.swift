@@ -122,6 +122,7 @@ public struct OutputWriter: Sendable {
         guard mkdir(cacheFolder, 0o755) == 0 || errno == EEXIST else {
             throw Self.failure("creating folder", cacheFolder, errno: errno)
         }
+        removeAbandonedCacheFiles()
         let marker = open(updatingMarker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard marker >= 0 else { throw Self.failure("writing", updatingMarker, errno: errno) }
         close(marker)
@@ -189,17 +190,6 @@ public struct OutputWriter: Sendable {
         try CacheFileWriter.write(current: current, spare: spare, to: manifestsFile)
     }
 
-    /// Replaces a file of the cache atomically: a temporary file beside it, then a rename.
-    static func replace(_ path: String, with data: Data) throws(DiagnosticError) {
-        let temporary = path + ".tmp-\(getpid())"
-        try writeAll(data, to: temporary, shownAs: temporary)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw failure("writing", path, errno: code)
-        }
-    }
-
     /// Exchanges the staging folder with the output.
     ///
     /// - Returns: where the previous output now is, or nil when there was none.
@@ -235,6 +225,18 @@ public struct OutputWriter: Sendable {
             let owner = name.dropFirst(stagingPrefix.count).prefix { $0.isASCIIDigit }
             if let pid = Int32(owner), pid != getpid(), kill(pid, 0) == 0 { continue }
             FileTree.remove(parent.appendingPathComponent(name))
+        }
+    }
+
+    /// Removes the cache files a killed build was writing (`renders.tmp-<pid>-…`, see
+    /// `CacheFileWriter`), unless their build is still running.
+    func removeAbandonedCacheFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder)) ?? []
+        for name in names {
+            guard let marker = name.range(of: CacheFileWriter.temporaryMarker) else { continue }
+            let owner = name[marker.upperBound...].prefix { $0.isASCIIDigit }
+            if let pid = Int32(owner), pid != getpid(), kill(pid, 0) == 0 { continue }
+            unlink(cacheFolder.appendingPathComponent(name))
         }
     }
 
