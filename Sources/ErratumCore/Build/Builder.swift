@@ -72,21 +72,30 @@ public struct Builder: Sendable {
             let records = options.cache
                 ? RenderRecordStream(path: cachePath, environment: environment, previous: previous?.renders ?? RenderRecords()) : nil
             recordStream = records
-            let pages = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
-                                       structure: structure, records: records, progress: options.progress,
-                                       cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
-                // Nothing the page shows changed: the previous output's file is this page.
-                let path = Site.pagePath(of: page.rendered.document)
-                if let kept, let reuse, reuse.previous.hasFile(path, key: kept) {
-                    try transaction.write(.previous(path, key: kept))
-                    for file in try site.imageFiles(of: page.rendered) { try transaction.write(file) }
-                    return kept
+            // What the rest of the build needs of the pages, counted in a scope of their own: the
+            // outcomes, and the warnings each holds (a quarter of a million at MDN's size), go
+            // once collected.
+            let (pageCount, renderedCount, everyPageKept): (Int, Int, Bool)
+            do {
+                let outcomes = try Self.pages(catalog.allDocuments, with: renderer, environment: environment, previous: previous,
+                                              structure: structure, records: records, progress: options.progress,
+                                              cancellation: options.cancellation) { page, kept throws(DiagnosticError) -> Digest? in
+                    // Nothing the page shows changed: the previous output's file is this page.
+                    let path = Site.pagePath(of: page.rendered.document)
+                    if let kept, let reuse, reuse.previous.hasFile(path, key: kept) {
+                        try transaction.write(.previous(path, key: kept))
+                        for file in try site.imageFiles(of: page.rendered) { try transaction.write(file) }
+                        return kept
+                    }
+                    let (files, key) = try site.pageFiles(page, sidebars: sidebars, templates: templates, reuse: reuse)
+                    for file in files { try transaction.write(file) }
+                    return key
                 }
-                let (files, key) = try site.pageFiles(page, sidebars: sidebars, templates: templates, reuse: reuse)
-                for file in files { try transaction.write(file) }
-                return key
+                diagnostics += outcomes.flatMap(\.diagnostics)
+                pageCount = outcomes.count
+                renderedCount = outcomes.count(where: \.rendered)
+                everyPageKept = outcomes.allSatisfy { !$0.rendered && $0.keptKey }
             }
-            diagnostics += pages.flatMap(\.diagnostics)
             try failIfErrors()
             // What only pages needed goes before the site-wide products are made in its place.
             sidebars.forget()
@@ -143,8 +152,7 @@ public struct Builder: Sendable {
                 // A cache that would be written as it was read is left as it is.
                 let unchanged = previous.map { previous in
                     previous.structure == structure && !products.madeAgain && previous.products.count == productRecords.count
-                        && previous.renders.count == pages.count
-                        && pages.allSatisfy { !$0.rendered && $0.keptKey }
+                        && previous.renders.count == pageCount && everyPageKept
                 } ?? false
                 let sources = loader.sources
                 cacheWriting = Background {
@@ -165,19 +173,19 @@ public struct Builder: Sendable {
                 phases.end("cache")
             }
             if !options.freesMemoryWhenDone {
-                ProcessMemory.keepUntilExit((catalog, renderer, previous, previousOutput, loader, pages, products, transaction, manifest, site))
+                ProcessMemory.keepUntilExit((catalog, renderer, previous, previousOutput, loader, products, transaction, manifest, site))
             }
             return BuildReport(
                 documents: catalog.allDocuments.count,
                 locales: Set(catalog.allDocuments.map(\.locale)).count,
-                pages: pages.count,
+                pages: pageCount,
                 errorBodies: errorBodies,
                 serverConfigs: configs,
                 files: manifest.entries.count,
                 diagnostics: diagnostics.sorted(),
                 seconds: (ContinuousClock.now - started).seconds,
                 phases: phases.phases,
-                rendered: pages.filter(\.rendered).count,
+                rendered: renderedCount,
                 kept: manifest.entries.count - transaction.madeCount,
                 sourcesRead: loader.sources?.readAndParsed
             )
