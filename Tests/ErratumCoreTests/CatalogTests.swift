@@ -36,6 +36,39 @@ private func describe(_ resolution: LinkResolution) -> String {
 
 @Suite("Link resolution through redirects")
 struct CatalogTests {
+    @Test("a redirect table matches sources without case, Unicode included, and keeps the last spelling and place")
+    func redirectTable() {
+        let (parsed, problems) = Redirects.parse("""
+            # FROM\tTO
+            /de/docs/Web/HTTP/Status\t/de/docs/Web/HTTP/Reference/Status
+            /de/docs/Glossar/Ärger\t/de/docs/Glossary/Trouble
+            /de/docs/Web/\u{212A}elvin\t/de/docs/Web/Kelvin
+            """, path: "de/_redirects.txt")
+        #expect(problems.isEmpty)
+        #expect(parsed.count == 3)
+        #expect(parsed.target(of: "/DE/DOCS/web/http/status") == "/de/docs/Web/HTTP/Reference/Status")
+        #expect(parsed.target(of: "/de/docs/glossar/ärger") == "/de/docs/Glossary/Trouble")
+        #expect(parsed.target(of: "/de/docs/GLOSSAR/ÄRGER") == "/de/docs/Glossary/Trouble")
+        // The Kelvin sign lower-cases to an ASCII k, as `lowercased()` has it.
+        #expect(parsed.target(of: "/de/docs/web/kelvin") == "/de/docs/Web/Kelvin")
+        #expect(parsed.target(of: "/de/docs/Web/HTTP/Statu") == nil)
+        #expect(parsed.location(of: "/de/docs/web/http/STATUS") == FileLocation(file: "de/_redirects.txt", line: 2, column: 1))
+
+        var merged = Redirects()
+        merged.add(from: "/de/docs/Alt", to: "/de/docs/Neu")
+        merged.merge(parsed)
+        var later = Redirects()
+        later.add(from: "/DE/docs/web/http/status", to: "/de/docs/Elsewhere", at: FileLocation(file: "other.txt", line: 9, column: 1))
+        merged.merge(later)
+        #expect(merged.count == 4)
+        #expect(merged.target(of: "/de/docs/Web/HTTP/Status") == "/de/docs/Elsewhere")
+        #expect(merged.location(of: "/de/docs/Web/HTTP/Status") == FileLocation(file: "other.txt", line: 9, column: 1))
+        #expect(merged.location(of: "/de/docs/Glossar/Ärger") == FileLocation(file: "de/_redirects.txt", line: 3, column: 1))
+        #expect(merged.location(of: "/de/docs/Alt") == nil)
+        #expect(merged.entries.map(\.from) == ["/de/docs/Alt", "/de/docs/Glossar/Ärger", "/DE/docs/web/http/status",
+                                                 "/de/docs/Web/\u{212A}elvin"], "sorted without case, each as last written")
+    }
+
     @Test("a translation's own table, then English's re-prefixed, case-insensitively")
     func mdnOrder() {
         let catalog = catalog(redirects: [
