@@ -192,6 +192,70 @@ struct CacheFileTests {
         }
     }
 
+    static func record(_ number: Int, key: UInt64, link: String = "Web") -> BuildCache.RenderRecord {
+        BuildCache.RenderRecord(
+            source: Digest(high: UInt64(number), low: 1),
+            dependencies: [.resolve("/de/docs/\(link)/\(number % 7)"), .children(slug: "Web/\(number)", locale: ContentLocale(tag: "de")),
+                           .file("img-\(number).png")],
+            answers: Digest(high: 2, low: UInt64(number)), volatileAnswers: Digest(high: 3, low: UInt64(number)),
+            pageKey: Digest(high: key, low: 0), sidebar: number % 2 == 0 ? "httpsidebar" : nil,
+            diagnostics: [Diagnostic(.warning, .unknownMacro, "unknown macro 'X\(number % 3)'",
+                                     at: FileLocation(file: "de/\(number)/index.md", line: number, column: 2))],
+            assets: [.init(source: "/src/\(number).png", path: "\(number).png")])
+    }
+
+    static func same(_ left: BuildCache.RenderRecord?, _ right: BuildCache.RenderRecord) -> Bool {
+        guard let left else { return false }
+        return left.source == right.source && left.dependencies == right.dependencies && left.answers == right.answers
+            && left.volatileAnswers == right.volatileAnswers && left.pageKey == right.pageKey && left.sidebar == right.sidebar
+            && left.diagnostics == right.diagnostics && left.assets == right.assets
+    }
+
+    @Test("a rebuild's renders cache copies recalled records onto the previous table, and starts afresh once it doubled")
+    func recordsOnThePreviousTable() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let path = folder + "/renders"
+        let environment = Digest(high: 9, low: 9)
+        let first = RenderRecordStream(path: path, environment: environment)
+        for number in 0..<50 { first.add(Self.record(number, key: 1), path: "doc-\(number)") }
+        try first.finish(structure: nil, products: [:])
+        let written = try #require(BuildCache.read(from: path, environment: environment)).renders
+        let fresh = written.freshTableCount
+        #expect(fresh > 0 && written.tableStrings?.count == fresh, "a first file is written afresh")
+
+        // Forty-nine pages recalled with new keys, one rendered again with a link not seen before.
+        let second = RenderRecordStream(path: path, environment: environment, previous: written)
+        for number in 0..<49 { second.recall("doc-\(number)", pageKey: Digest(high: 2, low: 0)) }
+        var changed = Self.record(49, key: 5)
+        changed.dependencies.append(.resolve("/de/docs/New"))
+        second.add(changed, path: "doc-49")
+        try second.finish(structure: nil, products: [:])
+        var previous = try #require(BuildCache.read(from: path, environment: environment)).renders
+        #expect(previous.count == 50)
+        for number in 0..<49 { #expect(Self.same(previous["doc-\(number)"], Self.record(number, key: 2)), "doc-\(number)") }
+        #expect(Self.same(previous["doc-49"], changed))
+        #expect(previous.freshTableCount == fresh, "written on top of the previous table")
+        #expect((previous.tableStrings?.count ?? 0) > fresh)
+
+        // Every page rendered again with new links, build after build: the table grows until
+        // it is twice what it was when written afresh, then the next file starts afresh.
+        var sawFresh = false
+        for round in 0..<6 {
+            let stream = RenderRecordStream(path: path, environment: environment, previous: previous)
+            let wasDouble = (previous.tableStrings?.count ?? 0) > 2 * previous.freshTableCount
+            for number in 0..<50 { stream.add(Self.record(number, key: 7, link: "Round\(round)"), path: "doc-\(number)") }
+            try stream.finish(structure: nil, products: [:])
+            previous = try #require(BuildCache.read(from: path, environment: environment)).renders
+            for number in 0..<50 { #expect(Self.same(previous["doc-\(number)"], Self.record(number, key: 7, link: "Round\(round)"))) }
+            if wasDouble {
+                #expect(previous.tableStrings?.count == previous.freshTableCount, "round \(round) starts afresh")
+                sawFresh = true
+            }
+        }
+        #expect(sawFresh)
+    }
+
     @Test("a build that fails leaves the caches as the last good build wrote them")
     func failedBuildKeepsCaches() throws {
         let space = try IncrementalBuildTests.Workspace()

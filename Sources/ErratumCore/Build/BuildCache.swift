@@ -87,17 +87,51 @@ struct RenderRecords: Sendable {
 
     /// How many records the file holds.
     let count: Int
+    /// How many strings its table had when a build last wrote it afresh rather than on top of
+    /// an earlier table (`RenderRecordStream`).
+    let freshTableCount: Int
 
     init() {
         reader = nil
         starts = [:]
         count = 0
+        freshTableCount = 0
     }
 
-    init(reader: ByteReader, starts: [Int: Int], count: Int) {
+    init(reader: ByteReader, starts: [Int: Int], count: Int, freshTableCount: Int) {
         self.reader = reader
         self.starts = starts
         self.count = count
+        self.freshTableCount = freshTableCount
+    }
+
+    /// The file's table, as bytes, for a new file to start its table with.
+    var tableStrings: (count: Int, strings: ArraySlice<UInt8>)? { reader?.tableStrings }
+
+    /// Copies the record of `path` into `writer`, its page key replaced, its bytes otherwise
+    /// as they are: its strings keep their indices, so `writer`'s table must start with this
+    /// file's. False when there is no such record.
+    func copy(_ path: String, pageKey: Digest?, into writer: inout ByteWriter) -> Bool {
+        guard var reader, let start = starts[path.hashValue] else { return false }
+        do {
+            try reader.seek(to: start)
+            let pathIndex = try reader.int()
+            guard try reader.tableString(pathIndex) == path else { return false }
+            let digests = reader.offset
+            try reader.skip(48)
+            let fingerprints = reader.bytes(from: digests)
+            if try reader.int() != 0 { _ = try reader.digest() }
+            let tail = reader.offset
+            try reader.skipRecordTail()
+            writer.write(pathIndex)
+            writer.append(fingerprints)
+            writer.write(pageKey == nil ? 0 : 1)
+            if let pageKey { writer.write(pageKey) }
+            writer.append(reader.bytes(from: tail))
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// The record of the document at `path`.
@@ -129,11 +163,19 @@ final class RenderRecordStream: Sendable {
         var count = 0
         /// Records recalled from the previous cache, with their pages' keys now.
         var recalled: [(path: String, pageKey: Digest?)] = []
+        /// The table count of the last file written afresh (see `appendsToPrevious`).
+        var freshTableCount = 0
     }
 
     private let path: String
     private let environment: Digest
     private let previous: RenderRecords
+    /// Whether the new file's table starts with the previous file's, so that recalled records
+    /// are copied as bytes rather than decoded and encoded again (the strings of new renders
+    /// are added after it, some perhaps twice). Once the table has grown to twice what it was
+    /// when last written afresh, the next file is written afresh, dropping the strings no
+    /// record names any more.
+    private let appendsToPrevious: Bool
     private let state = Mutex(State())
 
     /// A stream to the cache file at `path`; recalled records come from `previous`.
@@ -141,6 +183,11 @@ final class RenderRecordStream: Sendable {
         self.path = path
         self.environment = environment
         self.previous = previous
+        if previous.count > 0, let table = previous.tableStrings, table.count <= 2 * max(previous.freshTableCount, 1) {
+            appendsToPrevious = true
+        } else {
+            appendsToPrevious = false
+        }
     }
 
     /// Writes a new render's record.
@@ -157,6 +204,13 @@ final class RenderRecordStream: Sendable {
     func finish(structure: Digest?, products: [String: BuildCache.ProductRecord]) throws(DiagnosticError) {
         try state.withLock { (state: inout State) throws(DiagnosticError) in
             for (path, pageKey) in state.recalled {
+                if appendsToPrevious, let file = open(&state) {
+                    if previous.copy(path, pageKey: pageKey, into: &file.writer) {
+                        state.count += 1
+                        flush(file, &state)
+                        continue
+                    }
+                }
                 guard var record = previous[path] else { continue }
                 record.pageKey = pageKey
                 append(record, path: path, to: &state)
@@ -164,6 +218,7 @@ final class RenderRecordStream: Sendable {
             state.recalled = []
             guard let file = open(&state) else { return }
             let count = state.count
+            let freshTableCount = appendsToPrevious ? previous.freshTableCount : file.writer.table.count
             state.file = nil
             try file.finish { writer in
                 writer.write(structure == nil ? 0 : 1)
@@ -179,6 +234,7 @@ final class RenderRecordStream: Sendable {
                     }
                 }
                 writer.write(count)
+                writer.write(freshTableCount)
             }
         }
     }
@@ -196,6 +252,10 @@ final class RenderRecordStream: Sendable {
         guard let file = open(&state) else { return }
         file.writer.write(record, path: path)
         state.count += 1
+        flush(file, &state)
+    }
+
+    private func flush(_ file: CacheFileWriter, _ state: inout State) {
         do {
             try file.flushIfFull()
         } catch {
@@ -207,7 +267,8 @@ final class RenderRecordStream: Sendable {
 
     private func open(_ state: inout State) -> CacheFileWriter? {
         if let file = state.file { return file }
-        guard !state.broken, let file = try? CacheFileWriter(path: path) else {
+        guard !state.broken,
+              let file = try? CacheFileWriter(path: path, base: appendsToPrevious ? previous.tableStrings : nil) else {
             state.broken = true
             return nil
         }
@@ -422,7 +483,8 @@ extension ByteReader {
             cache.products[name] = BuildCache.ProductRecord(input: input, files: files)
         }
         let records = try int()
-        guard atFooter, records >= 0, records <= bodyEnd - bodyStart else { throw Malformed() }
+        let freshTableCount = try int()
+        guard atFooter, records >= 0, records <= bodyEnd - bodyStart, freshTableCount >= 0 else { throw Malformed() }
         // Every record is read once, so that a damaged file is found now, not halfway through
         // the build; only where each starts is kept.
         let lazy = self
@@ -434,7 +496,7 @@ extension ByteReader {
             starts[try renderRecord().0.hashValue] = start
         }
         guard offset == bodyEnd else { throw Malformed() }
-        cache.renders = RenderRecords(reader: lazy, starts: starts, count: records)
+        cache.renders = RenderRecords(reader: lazy, starts: starts, count: records, freshTableCount: freshTableCount)
         return cache
     }
 
@@ -474,6 +536,28 @@ extension ByteReader {
         return (path, BuildCache.RenderRecord(source: source, dependencies: dependencies, answers: answers,
                                               volatileAnswers: volatileAnswers, pageKey: pageKey, sidebar: sidebar,
                                               diagnostics: diagnostics, assets: assets))
+    }
+
+    /// Moves past what follows a record's page key, as `ByteWriter.write(_:path:)` wrote it.
+    mutating func skipRecordTail() throws(Malformed) {
+        for _ in 0..<(try count()) {
+            switch try int() {
+            case 0, 2: _ = try int()
+            case 1: _ = try int(); _ = try int()
+            default: throw Malformed()
+            }
+        }
+        if try int() != 0 { try skipString() }
+        for _ in 0..<(try count()) {
+            try skipString()
+            _ = try int()
+            _ = try int()
+            if try int() != 0 { _ = try int(); _ = try int(); _ = try int() }
+        }
+        for _ in 0..<(try count()) {
+            try skipString()
+            try skipString()
+        }
     }
 
     private mutating func manifestEntry() throws(Malformed) -> (String, OutputManifest.Entry) {

@@ -12,14 +12,26 @@ struct ByteWriter {
     /// Strings written by index (`write(interned:)`), in the order first written.
     private(set) var table: [String] = []
     private var indices: [String: Int] = [:]
+    /// How many strings come before `table`'s: the table of an earlier file, kept as its bytes
+    /// (`CacheFileWriter.init(path:base:)`), whose indices the records copied from that file
+    /// still use.
+    private(set) var baseCount = 0
+
+    init() {}
+
+    /// A writer whose table goes on from `baseCount` strings written before it.
+    init(baseCount: Int) {
+        self.baseCount = baseCount
+    }
 
     /// Writes a string that recurs (a link's URL, a file's path, a warning's text) as its index
     /// in this writer's table: a site's pages link the same URLs thousands of times, and read
     /// back they share one copy.
     mutating func write(interned text: String) {
         if let index = indices[text] { return write(index) }
-        indices[text] = table.count
-        write(table.count)
+        let index = baseCount + table.count
+        indices[text] = index
+        write(index)
         table.append(text)
     }
 
@@ -28,11 +40,16 @@ struct ByteWriter {
         if let text { write(interned: text) }
     }
 
-    /// Writes the string table: its count, then each string.
+    /// Writes the string table: its count, then each string. With a base, only the count of
+    /// both: the caller writes the base's strings (`CacheFileWriter.finish`), then `writeNewStrings`.
     mutating func writeTable() {
-        let strings = table
-        write(strings.count)
-        for text in strings { write(text) }
+        write(baseCount + table.count)
+        if baseCount == 0 { writeNewStrings() }
+    }
+
+    /// Writes the strings this writer added to the table.
+    mutating func writeNewStrings() {
+        for text in table { write(text) }
     }
 
     mutating func write(_ value: UInt64) {
@@ -64,6 +81,11 @@ struct ByteWriter {
     mutating func write(_ digest: Digest) {
         write(fixed: digest.high)
         write(fixed: digest.low)
+    }
+
+    /// Appends bytes as they are.
+    mutating func append(_ raw: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: raw)
     }
 
     /// Hands over the bytes written so far and starts again empty; the string table stays.
@@ -173,11 +195,36 @@ struct ByteReader {
         }
         var offsets: [Int] = []
         offsets.reserveCapacity(count)
+        let start = offset
         for _ in 0..<count {
             offsets.append(offset)
             offset += try self.count()
         }
         tableOffsets = offsets
+        tableRange = start..<offset
+    }
+
+    /// Where a lazily read table's strings lie.
+    private var tableRange: Range<Int>?
+
+    /// A lazily read table's strings as their bytes, and how many there are: what a new file's
+    /// table can start with (`CacheFileWriter.init(path:base:)`).
+    var tableStrings: (count: Int, strings: ArraySlice<UInt8>)? {
+        guard let tableOffsets, let tableRange else { return nil }
+        return (tableOffsets.count, data[tableRange])
+    }
+
+    /// The bytes from `start` to where the reader stands.
+    func bytes(from start: Int) -> ArraySlice<UInt8> { data[start..<offset] }
+
+    mutating func skipString() throws(Malformed) {
+        offset += try count()
+    }
+
+    /// Moves past `count` bytes.
+    mutating func skip(_ count: Int) throws(Malformed) {
+        guard count >= 0, data.endIndex - offset >= count else { throw Malformed() }
+        offset += count
     }
 
     /// A string written with `ByteWriter.write(interned:)`.
@@ -193,7 +240,7 @@ struct ByteReader {
         return shared.keep(try tableString(index), at: index)
     }
 
-    private mutating func tableString(_ index: Int) throws(Malformed) -> String {
+    mutating func tableString(_ index: Int) throws(Malformed) -> String {
         if let tableOffsets {
             guard tableOffsets.indices.contains(index) else { throw Malformed() }
             let resume = offset
@@ -262,7 +309,7 @@ final class CacheFileWriter {
     private let temporary: String
     private var descriptor: Int32
     /// The body's bytes not yet on disk, and the table of every string the body interned.
-    var writer = ByteWriter()
+    var writer: ByteWriter
     /// How many bytes are on disk.
     private var flushed = 0
     /// Bytes held before they are written out.
@@ -270,9 +317,15 @@ final class CacheFileWriter {
     /// What the temporary file's name adds to the cache file's, before the writer's process id.
     static let temporaryMarker = ".tmp-"
 
-    /// Starts the temporary file beside `path`.
-    init(path: String) throws(DiagnosticError) {
+    /// The strings of an earlier file's table, as its bytes, that this file's table starts with.
+    private let baseStrings: ArraySlice<UInt8>
+
+    /// Starts the temporary file beside `path`. With `base` (a count of strings and their
+    /// bytes, as `ByteReader.tableStrings` gives them), the table starts with those strings.
+    init(path: String, base: (count: Int, strings: ArraySlice<UInt8>)? = nil) throws(DiagnosticError) {
         self.path = path
+        writer = ByteWriter(baseCount: base?.count ?? 0)
+        baseStrings = base?.strings ?? []
         temporary = path + Self.temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputWriter.failure("writing", temporary, errno: errno) }
@@ -286,7 +339,10 @@ final class CacheFileWriter {
     }
 
     private func flush() throws(DiagnosticError) {
-        let bytes = writer.takeBytes()
+        try writeOut(writer.takeBytes()[...])
+    }
+
+    private func writeOut(_ bytes: ArraySlice<UInt8>) throws(DiagnosticError) {
         let failure: Int32 = bytes.withUnsafeBytes { buffer in
             var done = 0
             while done < buffer.count {
@@ -306,6 +362,11 @@ final class CacheFileWriter {
     func finish(trailer: (inout ByteWriter) -> Void) throws(DiagnosticError) {
         let tableOffset = flushed + writer.bytes.count
         writer.writeTable()
+        if writer.baseCount > 0 {
+            try flush()
+            try writeOut(baseStrings)
+            writer.writeNewStrings()
+        }
         trailer(&writer)
         writer.write(fixed: UInt64(tableOffset))
         try flush()
