@@ -11,10 +11,9 @@ import Synchronization
 ///
 /// It lives in the cache folder beside the output (`.Output.cache/renders` for `Output`), one
 /// file written while the pages are made (`RenderRecordStream`) and moved into place after the
-/// output is swapped in; the output files' manifests are
-/// the writer's (`OutputWriter`, `PreviousOutput`). Anything unreadable, from another format or
-/// another build environment (templates, strings, options, the erratum binary) is ignored:
-/// the build is then a clean one.
+/// output is swapped in; the output files' manifests are the writer's (`OutputWriter`,
+/// `PreviousOutput`). Anything unreadable, from another format or another build environment
+/// (templates, strings, options, the erratum binary) is ignored: the build is then a clean one.
 struct BuildCache: Sendable {
     /// Bumped whenever the format or anything the fingerprints cover changes meaning.
     static let format = 5
@@ -69,7 +68,6 @@ struct BuildCache: Sendable {
         guard var reader = ByteReader(contentsOf: path) else { return nil }
         return try? reader.cache(environment: environment)
     }
-
 }
 
 /// The previous build's render records, decoded one at a time when asked: a build holds the
@@ -155,7 +153,8 @@ struct RenderRecords: Sendable {
 /// then a clean one.
 ///
 /// The file: a header (`erratum-cache`, the format, the environment), the records, then the
-/// string table and a trailer with the structure, the products and the number of records.
+/// string table and a trailer with the structure, the products, the number of records and the
+/// table's size when last written afresh.
 final class RenderRecordStream: Sendable {
     private struct State {
         var file: CacheFileWriter?
@@ -163,8 +162,6 @@ final class RenderRecordStream: Sendable {
         var count = 0
         /// Records recalled from the previous cache, with their pages' keys now.
         var recalled: [(path: String, pageKey: Digest?)] = []
-        /// The table count of the last file written afresh (see `appendsToPrevious`).
-        var freshTableCount = 0
     }
 
     private let path: String

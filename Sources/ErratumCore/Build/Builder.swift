@@ -263,8 +263,6 @@ public struct Builder: Sendable {
 
     /// What a build keeps of one page once it is written (its record has gone to the cache).
     struct PageOutcome: Sendable {
-        /// The document's path.
-        var path: String
         /// Whether the page's key is the one the previous build's cache recorded.
         var keptKey: Bool
         /// The render's warnings.
@@ -308,14 +306,14 @@ public struct Builder: Sendable {
                 record.pageKey = try emit(SitePage(rendered: recalled, renderKey: renderKey(record), hasHTML: false),
                                           sameStructure ? record.pageKey : nil)
                 records?.recall(document.path, pageKey: record.pageKey)
-                return PageOutcome(path: document.path, keptKey: record.pageKey == before, diagnostics: record.diagnostics,
+                return PageOutcome(keptKey: record.pageKey == before, diagnostics: record.diagnostics,
                                    rendered: false)
             }
             guard let records else {
                 // No cache to write: nothing to note, fingerprint or key.
                 let rendered = renderer.render(document)
                 _ = try emit(SitePage(rendered: rendered, renderKey: nil, hasHTML: true), nil)
-                return PageOutcome(path: document.path, keptKey: false, diagnostics: rendered.diagnostics, rendered: true)
+                return PageOutcome(keptKey: false, diagnostics: rendered.diagnostics, rendered: true)
             }
             let log = DependencyLog()
             let rendered = renderer.render(document, recordingInto: log)
@@ -326,7 +324,7 @@ public struct Builder: Sendable {
                 sidebar: rendered.sidebar, diagnostics: rendered.diagnostics, assets: rendered.assets)
             record.pageKey = try emit(SitePage(rendered: rendered, renderKey: renderKey(record), hasHTML: true), nil)
             records.add(record, path: document.path)
-            return PageOutcome(path: document.path, keptKey: false, diagnostics: record.diagnostics, rendered: true)
+            return PageOutcome(keptKey: false, diagnostics: record.diagnostics, rendered: true)
         }
     }
 

@@ -40,11 +40,11 @@ struct ByteWriter {
         if let text { write(interned: text) }
     }
 
-    /// Writes the string table: its count, then each string. With a base, only the count of
-    /// both: the caller writes the base's strings (`CacheFileWriter.finish`), then `writeNewStrings`.
+    /// Writes the string table of a writer without a base: its count, then each string.
     mutating func writeTable() {
-        write(baseCount + table.count)
-        if baseCount == 0 { writeNewStrings() }
+        precondition(baseCount == 0, "a table with a base is written by CacheFileWriter.finish")
+        write(table.count)
+        writeNewStrings()
     }
 
     /// Writes the strings this writer added to the table.
@@ -343,17 +343,9 @@ final class CacheFileWriter {
     }
 
     private func writeOut(_ bytes: ArraySlice<UInt8>) throws(DiagnosticError) {
-        let failure: Int32 = bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let wrote = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if wrote < 0, errno == EINTR { continue }
-                guard wrote > 0 else { return wrote < 0 ? errno : ENOSPC }
-                done += wrote
-            }
-            return 0
+        if let failure = bytes.withUnsafeBytes({ OutputWriter.writeFully(descriptor, $0) }) {
+            throw OutputWriter.failure("writing", temporary, errno: failure)
         }
-        guard failure == 0 else { throw OutputWriter.failure("writing", temporary, errno: failure) }
         flushed += bytes.count
     }
 
@@ -361,12 +353,13 @@ final class CacheFileWriter {
     /// then moves it over the cache at `path`.
     func finish(trailer: (inout ByteWriter) -> Void) throws(DiagnosticError) {
         let tableOffset = flushed + writer.bytes.count
-        writer.writeTable()
-        if writer.baseCount > 0 {
+        // The count of all strings, the base's as the earlier file wrote them, then this file's.
+        writer.write(writer.baseCount + writer.table.count)
+        if !baseStrings.isEmpty {
             try flush()
             try writeOut(baseStrings)
-            writer.writeNewStrings()
         }
+        writer.writeNewStrings()
         trailer(&writer)
         writer.write(fixed: UInt64(tableOffset))
         try flush()

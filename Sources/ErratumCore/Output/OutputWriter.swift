@@ -286,22 +286,26 @@ public struct OutputWriter: Sendable {
         if let budget = DiskFault.budget, !budget.take(buffer.count) { throw failure("writing", shown, errno: ENOSPC) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("writing", shown, errno: errno) }
-        var failedErrno: Int32?
-        var offset = 0
-        while offset < buffer.count {
-            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                failedErrno = errno
-                break
-            }
-            offset += written
-        }
+        var failedErrno = writeFully(descriptor, buffer)
         var status = stat()
         if failedErrno == nil, fstat(descriptor, &status) != 0 { failedErrno = errno }
         if close(descriptor) != 0, failedErrno == nil { failedErrno = errno }
         if let failedErrno { throw failure("writing", shown, errno: failedErrno) }
         return status
+    }
+
+    /// Writes all of `buffer` to an open file, through short writes and signals.
+    ///
+    /// - Returns: the error number when a write fails, nil when every byte is written.
+    static func writeFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+        var done = 0
+        while done < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return written < 0 ? errno : ENOSPC }
+            done += written
+        }
+        return nil
     }
 
     static func failure(_ action: String, _ path: String, errno code: Int32) -> DiagnosticError {
