@@ -22,11 +22,17 @@ let package = Package(
         ),
         // The one Linux call Foundation does not offer: an atomic exchange of two folders.
         .target(name: "CErratumSystem"),
+        // The files the binary carries: templates/ and the starter project of `erratum init`,
+        // turned into Swift source at build time (see Plugins/EmbedBuiltIns).
+        .executableTarget(name: "ErratumEmbed"),
+        .plugin(name: "EmbedBuiltIns", capability: .buildTool(), dependencies: ["ErratumEmbed"]),
+        .target(name: "ErratumBuiltIns", exclude: ["Starter"], plugins: ["EmbedBuiltIns"]),
         .target(
             name: "ErratumCore",
             dependencies: [
                 "CMark",
                 "CErratumSystem",
+                "ErratumBuiltIns",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

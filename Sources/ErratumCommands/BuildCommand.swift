@@ -14,12 +14,7 @@ public struct BuildCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("content"), help: ArgumentHelp(
-        "A content folder in MDN's layout (<locale>/<slug>/index.md); repeat for several.", valueName: "dir"))
-    var contentRoots: [String] = []
-
-    @Option(name: .customLong("templates"), help: ArgumentHelp("The templates folder.", valueName: "dir"))
-    var templatesRoot = "templates"
+    @OptionGroup var inputs: InputOptions
 
     @Option(name: .customLong("output"), help: ArgumentHelp("The output folder, replaced when the build succeeds.", valueName: "dir"))
     var outputPath = "Output"
@@ -66,9 +61,18 @@ public struct BuildCommand: ParsableCommand {
     }
 
     public func run() throws {
+        let contentRoots: [String]
+        do {
+            let content = try inputs.content()
+            contentRoots = content.roots
+            if let note = content.note, !quiet { DiagnosticPrinter.printLine(note, toStandardError: true) }
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
         var options = BuildOptions(
-            contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
-            templatesRoot: templatesRoot,
+            contentRoots: contentRoots,
+            templatesRoot: inputs.templateOverrides,
             outputPath: outputPath,
             errorsRoot: errorsRoot,
             codes: try codes.map(parseCodes),

@@ -14,12 +14,7 @@ public struct CheckCommand: ParsableCommand {
         case text, json
     }
 
-    @Option(name: .customLong("content"), help: ArgumentHelp(
-        "A content folder in MDN's layout; repeat for several.", valueName: "dir"))
-    var contentRoots: [String] = []
-
-    @Option(name: .customLong("templates"), help: ArgumentHelp("The templates folder.", valueName: "dir"))
-    var templatesRoot = "templates"
+    @OptionGroup var inputs: InputOptions
 
     @Option(help: "Output format: text (path:line:col: severity: message [code]) or json.")
     var format: Format = .text
@@ -32,8 +27,9 @@ public struct CheckCommand: ParsableCommand {
     public func run() throws {
         let report: CheckReport
         do {
-            report = try Checker(contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
-                                 templatesRoot: templatesRoot).run()
+            let content = try inputs.content()
+            if let note = content.note { DiagnosticPrinter.printLine(note, toStandardError: true) }
+            report = try Checker(contentRoots: content.roots, templatesRoot: inputs.templateOverrides).run()
         } catch {
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure

@@ -18,12 +18,7 @@ public struct CoverageCommand: ParsableCommand {
         case text, json, html
     }
 
-    @Option(name: .customLong("content"), help: ArgumentHelp(
-        "A content folder in MDN's layout; repeat for several (e.g. mdn/content/files and translated-content/files).", valueName: "dir"))
-    var contentRoots: [String] = []
-
-    @Option(name: .customLong("templates"), help: ArgumentHelp("The templates folder (UI strings and report templates).", valueName: "dir"))
-    var templatesRoot = "templates"
+    @OptionGroup var inputs: InputOptions
 
     @Option(name: .customLong("locale"), help: ArgumentHelp("A locale to report, e.g. fr; repeat for several (default: all).", valueName: "tag"))
     var locales: [String] = []
@@ -51,14 +46,17 @@ public struct CoverageCommand: ParsableCommand {
         let report: CoverageReport
         let text: String
         do {
-            report = try CoverageReport.survey(contentRoots: contentRoots.isEmpty ? ["content"] : contentRoots,
-                                               templatesRoot: templatesRoot, locales: locales, sectionDepth: sectionDepth)
+            let content = try inputs.content()
+            if let note = content.note { DiagnosticPrinter.printLine(note, toStandardError: true) }
+            let templates = try TemplateFiles(overrides: inputs.templateOverrides)
+            report = try CoverageReport.survey(contentRoots: content.roots, templates: templates,
+                                               locales: locales, sectionDepth: sectionDepth)
             let reportFolder = output.map { ($0 as NSString).deletingLastPathComponent } ?? "."
             let links = CoverageLinks.sourceFiles(reportFolder: reportFolder.isEmpty ? "." : reportFolder)
             switch format {
             case .text: text = CoverageText.render(report, limit: limit)
-            case .json: text = try report.json(templates: TemplateLibrary(root: templatesRoot), links: links)
-            case .html: text = try report.html(templates: TemplateLibrary(root: templatesRoot), links: links)
+            case .json: text = try report.json(templates: TemplateLibrary(files: templates), links: links)
+            case .html: text = try report.html(templates: TemplateLibrary(files: templates), links: links)
             }
         } catch {
             DiagnosticPrinter.print(error.diagnostics)

@@ -225,12 +225,13 @@ struct FailedBuildTests {
         let templates = folder + "/templates"
         try FileManager.default.copyItem(atPath: TestSupport.templatesRoot, toPath: templates)
         let output = folder + "/Output"
-        _ = try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: templates, outputPath: output)).build()
+        var options = BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: templates, outputPath: output)
+        options.builtInTemplates = false
+        _ = try Builder(options: options).build()
         let before = TestSupport.snapshot(output)
         try FileManager.default.removeItem(atPath: templates + "/errors/problem.mustache")
-        #expect(throws: DiagnosticError.self) {
-            try Builder(options: BuildOptions(contentRoots: [TestSupport.contentRoot], templatesRoot: templates, outputPath: output)).build()
-        }
+        let error = #expect(throws: DiagnosticError.self) { try Builder(options: options).build() }
+        #expect(error?.diagnostics.first?.message.contains("errors/problem.mustache") == true)
         expectUntouched(output, before)
     }
 
@@ -244,7 +245,7 @@ struct FailedBuildTests {
         // Line 3 closes a section that never opened: the parser stops there, not at the prefix
         // the library puts before HTML templates.
         try Data("first line\nsecond line\n{{/close}}\nfourth line\n".utf8).write(to: URL(fileURLWithPath: templates + "/" + file))
-        let error = #expect(throws: DiagnosticError.self) { try TemplateLibrary(root: templates) }
+        let error = #expect(throws: DiagnosticError.self) { try TemplateLibrary(overrides: templates) }
         let diagnostic = try #require(error?.diagnostics.first)
         #expect(diagnostic.code == .template)
         #expect(diagnostic.location?.file == templates + "/" + file)
@@ -259,7 +260,7 @@ struct FailedBuildTests {
         let text = "{{value}}|{{{value}}}\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/t/a.html.mustache"))
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/t/a.txt.mustache"))
-        let library = try TemplateLibrary(root: folder + "/t")
+        let library = try TemplateLibrary(files: TemplateFiles(overrides: folder + "/t", builtIn: false))
         let value = "<a href=\"x\">Tom & Jerry's — café</a>"
         let escaped = "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s — café&lt;/a&gt;"
         // The HTML template, given Erratum's escaper, and the other, left with Mustache's, agree.

@@ -20,7 +20,7 @@ struct CoverageCorpusTests {
     @Test("finds fr's and de's missing and orphaned status pages, and says unknown for every git-based class")
     func corpus() throws {
         try #require(FileManager.default.fileExists(atPath: Self.corpus + "/de/web/http"), "the test corpus is missing at \(Self.corpus)")
-        let report = try CoverageReport.survey(contentRoots: [Self.corpus], templatesRoot: TestSupport.templatesRoot)
+        let report = try CoverageReport.survey(contentRoots: [Self.corpus], templates: .builtIn)
         #expect(report.historyUnavailable?.contains("not in a git repository") == true)
         #expect(report.referenceDocuments == 64)
 

@@ -128,7 +128,7 @@ struct CoverageGitTests {
                 .replacingOccurrences(of: "/en-US/", with: "/de/")),
         ])
         let report = try CoverageReport.survey(contentRoots: [folder + "/content/files", folder + "/translated/files"],
-                                               templatesRoot: folder + "/no-templates")
+                                               templates: .builtIn)
         return Setup(folder: folder, english: english.root, translated: translated.root, c: c, report: report)
     }
 
@@ -291,7 +291,7 @@ struct CoverageGitTests {
             "files/fr/web/b/index.md": CoverageDocs.page("B", slug: "Web/B", sourceCommit: base, body: "B.\n"),
             "files/de/web/a/index.md": CoverageDocs.page("A", slug: "Web/A", sourceCommit: merge, body: "A.\n"),
         ])
-        let report = try CoverageReport.survey(contentRoots: [folder + "/repo/files"], templatesRoot: folder + "/none")
+        let report = try CoverageReport.survey(contentRoots: [folder + "/repo/files"], templates: .builtIn)
         let a = try CoverageDocs.page(report, "fr", "Web/A")
         guard case let .outdated(commits) = a.freshness else {
             Issue.record("fr Web/A should be behind by the side branch's commit, is \(a.freshness)")

@@ -32,7 +32,7 @@ struct CoverageOutputTests {
         let folder = try TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }
         let setup = try CoverageGitTests.setUp(folder)
-        let templates = try TemplateLibrary(root: TestSupport.templatesRoot)
+        let templates = try TemplateLibrary(overrides: TestSupport.templatesRoot)
         let text = try setup.report.json(templates: templates, links: .sourceFiles(reportFolder: folder))
         let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let schemaData = try #require(FileManager.default.contents(atPath: TestSupport.templatesRoot + "/coverage/coverage.schema.json"))

@@ -55,7 +55,7 @@ struct CoverageStringsTests {
         try TestSupport.write(["templates/strings/en.yaml": english.replacingOccurrences(of: "Hello", with: "Hello there")],
                               under: repository.root)
 
-        let report = try CoverageReport.survey(contentRoots: [repository.root + "/content"], templatesRoot: repository.root + "/templates")
+        let report = try CoverageReport.survey(contentRoots: [repository.root + "/content"], templates: TemplateFiles(overrides: repository.root + "/templates", builtIn: false))
         let fr = try #require(report.strings.first)
         #expect(report.strings.map(\.language) == ["fr"])
         #expect(fr.missing.map(\.key) == ["errors.gone"])
@@ -88,7 +88,7 @@ struct CoverageStringsTests {
             "templates/strings/en.yaml": Self.english,
             "templates/strings/fr.yaml": Self.french,
         ], under: folder)
-        let report = try CoverageReport.survey(contentRoots: [folder + "/content"], templatesRoot: folder + "/templates")
+        let report = try CoverageReport.survey(contentRoots: [folder + "/content"], templates: TemplateFiles(overrides: folder + "/templates", builtIn: false))
         #expect(report.historyUnavailable?.contains("not in a git repository") == true)
         #expect(report.repositories.isEmpty)
         let fr = try CoverageDocs.locale(report, "fr")

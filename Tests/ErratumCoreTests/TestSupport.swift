@@ -74,7 +74,7 @@ enum TestSupport {
 
     /// The built-in strings.
     static func builtInStrings() throws -> StringsCatalog {
-        try Builder.loadStrings(from: templatesRoot + "/strings")
+        try Builder.loadStrings(from: TemplateFiles(overrides: templatesRoot, builtIn: false))
     }
 
     /// A document made from Markdown, for renderer tests.

@@ -77,7 +77,7 @@ struct ErrorPagesBuild {
         let root = Self.repoRoot
         _ = try Builder(options: BuildOptions(contentRoots: [root + "/content"], templatesRoot: root + "/templates",
                                               outputPath: output, codes: codes)).build()
-        strings = try Builder.loadStrings(from: root + "/templates/strings")
+        strings = try Builder.loadStrings(from: TemplateFiles(overrides: root + "/templates"))
     }
 
     static let repoRoot: String = {

@@ -2,8 +2,12 @@
 public struct BuildOptions: Sendable {
     /// Content roots in MDN's layout (`<root>/<locale>/…/index.md`).
     public var contentRoots: [String]
-    /// The templates folder (`*.mustache`, `strings/`, `site/erratum.css`).
-    public var templatesRoot: String
+    /// A folder whose files override the built-in templates, strings and assets file by file
+    /// (`*.mustache`, `strings/<lang>.yaml`, `site/erratum.css`); nil for the built-in set.
+    public var templatesRoot: String?
+    /// Whether the built-in templates are used under `templatesRoot`; without them that
+    /// folder must hold every file.
+    public var builtInTemplates = true
     /// The output folder, replaced as a whole when the build succeeds.
     public var outputPath: String
     /// Where the error bodies will live on the server; nil means the absolute path of
@@ -41,9 +45,9 @@ public struct BuildOptions: Sendable {
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 
-    /// Creates options; the defaults are the built-in `content/`, `templates/` and `Output/`.
+    /// Creates options; the defaults are `content/`, the built-in templates and `Output/`.
     public init(
-        contentRoots: [String] = ["content"], templatesRoot: String = "templates", outputPath: String = "Output",
+        contentRoots: [String] = ["content"], templatesRoot: String? = nil, outputPath: String = "Output",
         errorsRoot: String? = nil, codes: [Int]? = nil, languages: [String]? = nil,
         liveBase: String = "https://developer.mozilla.org", referenceBase: String? = nil, strict: Bool = false
     ) {

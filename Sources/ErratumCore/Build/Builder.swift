@@ -25,18 +25,13 @@ public struct Builder: Sendable {
             if failing { throw DiagnosticError(diagnostics.sorted()) }
         }
 
-        let templates = try TemplateLibrary(root: options.templatesRoot)
-        let strings: StringsCatalog
-        do {
-            strings = try Self.loadStrings(from: options.templatesRoot.appendingPathComponent("strings"))
-        } catch {
-            diagnostics += error.diagnostics
-            throw DiagnosticError(diagnostics)
-        }
+        let templateFiles = try TemplateFiles(overrides: options.templatesRoot, builtIn: options.builtInTemplates)
+        let templates = try TemplateLibrary(files: templateFiles)
+        let strings = try Self.loadStrings(from: templateFiles)
 
         let history = ContentHistory.start(roots: options.contentRoots) // coverage's git log runs meanwhile
         // The strings' line history (git blame's work) is read meanwhile too.
-        let stringsReading = Background { [strings] in StringsSources.read(strings) }
+        let stringsReading = Background { [strings] in StringsSources.read(strings, files: templateFiles) }
         var loader = ContentLoader(roots: options.contentRoots, bodies: .onDisk)
         let sourcesPath = SourceCache.path(forOutput: options.outputPath)
         loader.sources = options.cache ? SourceCache.read(from: sourcesPath) : nil
@@ -47,7 +42,7 @@ public struct Builder: Sendable {
 
         let catalog = Catalog(content)
         let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
-        let environment = environmentDigest(templates: options.templatesRoot, l10n: catalog.l10n)
+        let environment = environmentDigest(templates: templateFiles, l10n: catalog.l10n)
         let cachePath = BuildCache.path(forOutput: options.outputPath)
         let previous = options.cache ? BuildCache.read(from: cachePath, environment: environment) : nil
         let settings = try errorPageSettings(strings: strings)
@@ -331,7 +326,7 @@ public struct Builder: Sendable {
     /// The fingerprint of what every page depends on besides its document and the catalog's
     /// answers: the cache format, the erratum binary, the templates and strings, MDN's UI
     /// words from the content and the options that shape pages.
-    func environmentDigest(templates: String, l10n: L10nStrings) -> Digest {
+    func environmentDigest(templates: TemplateFiles, l10n: L10nStrings) -> Digest {
         var hasher = StableHasher()
         hasher.combine("erratum build cache")
         hasher.combine(BuildCache.format)
@@ -342,10 +337,8 @@ public struct Builder: Sendable {
             hasher.combine(Int(binary.st_mtim.tv_sec))
             hasher.combine(Int(binary.st_mtim.tv_nsec))
         }
-        let root = URL(fileURLWithPath: templates)
-        let files = (FileManager.default.enumerator(atPath: templates)?.allObjects as? [String] ?? []).sorted()
-        for relative in files {
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) else { continue }
+        for relative in templates.paths {
+            guard let data = templates.data(relative) else { continue }
             hasher.combine(relative)
             data.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
@@ -361,32 +354,32 @@ public struct Builder: Sendable {
         let available = strings.languages.keys.sorted { $0 == fallback ? $1 != fallback : ($1 != fallback && $0 < $1) }
         let languages = options.languages ?? available
         for language in languages where strings.languages[language] == nil {
-            throw DiagnosticError(.usage, "no strings file for language '\(language)'; add \(options.templatesRoot)/strings/\(language).yaml")
+            throw DiagnosticError(.usage, "no strings file for language '\(language)'; add strings/\(language).yaml to "
+                                  + (options.templatesRoot.map { "'\($0)'" } ?? "a templates folder (--templates)"))
         }
         let codes = options.codes ?? HTTPStatusRegistry.errors.map(\.code)
         return ErrorPageSettings(codes: codes, languages: languages, referenceBase: options.referenceBase ?? options.liveBase)
     }
 
-    /// Loads `strings/<lang>.yaml` files.
-    static func loadStrings(from folder: String) throws(DiagnosticError) -> StringsCatalog {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        guard !names.isEmpty else {
-            throw DiagnosticError(.strings, "no strings files (*.yaml) in '\(folder)'")
+    /// Loads the `strings/<lang>.yaml` files of a template set.
+    public static func loadStrings(from files: TemplateFiles) throws(DiagnosticError) -> StringsCatalog {
+        let paths = files.paths(in: "strings", suffix: ".yaml")
+        guard !paths.isEmpty else {
+            throw DiagnosticError(.strings, "no strings files (strings/*.yaml) in \(files.description)")
         }
         var languages: [String: UIStrings] = [:]
         var problems: [Diagnostic] = []
-        for name in names {
-            let path = folder.appendingPathComponent(name)
-            let language = String(name.dropLast(".yaml".count))
+        for relative in paths {
+            let language = String(relative.dropFirst("strings/".count).dropLast(".yaml".count))
             do {
-                languages[language] = try UIStrings(language: language, path: path, yaml: try SourceText.read(path))
+                languages[language] = try UIStrings(language: language, path: files.location(relative), yaml: try files.text(relative))
             } catch {
                 problems += error.diagnostics
             }
         }
         guard problems.isEmpty else { throw DiagnosticError(problems) }
         guard languages["en"] != nil else {
-            throw DiagnosticError(.strings, "'\(folder)' has no en.yaml; English is every other language's fallback")
+            throw DiagnosticError(.strings, "\(files.description) have no strings/en.yaml; English is every other language's fallback")
         }
         return StringsCatalog(languages: languages)
     }

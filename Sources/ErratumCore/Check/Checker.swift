@@ -22,11 +22,12 @@ public struct CheckReport: Sendable {
 public struct Checker: Sendable {
     /// Content roots.
     public var contentRoots: [String]
-    /// The templates folder (for the localized words macros use).
-    public var templatesRoot: String
+    /// A folder overriding the built-in templates (for the localized words macros use); nil
+    /// for the built-in set.
+    public var templatesRoot: String?
 
     /// Creates a checker.
-    public init(contentRoots: [String], templatesRoot: String) {
+    public init(contentRoots: [String], templatesRoot: String? = nil) {
         self.contentRoots = contentRoots
         self.templatesRoot = templatesRoot
     }
@@ -36,7 +37,7 @@ public struct Checker: Sendable {
     /// - Throws: `DiagnosticError` only when the inputs cannot be read at all (a missing
     ///   folder, unreadable strings).
     public func run() throws(DiagnosticError) -> CheckReport {
-        let strings = try Builder.loadStrings(from: templatesRoot.appendingPathComponent("strings"))
+        let strings = try Builder.loadStrings(from: TemplateFiles(overrides: templatesRoot))
         let (content, loadDiagnostics) = try ContentLoader(roots: contentRoots).load()
         var diagnostics = loadDiagnostics
         let catalog = Catalog(content)

@@ -13,7 +13,8 @@ public struct CoverageReport: Sendable {
     public let locales: [LocaleCoverage]
     /// Every UI strings language but English, by tag.
     public let strings: [StringsCoverage]
-    /// The repositories whose history was read (top folders), empty without history.
+    /// The repositories whose history was read (their top folders, relative to the current
+    /// folder: `.`, `../content`), empty without history.
     public let repositories: [String]
     /// The commits those histories hold.
     public let commits: Int
@@ -52,7 +53,7 @@ public struct CoverageReport: Sendable {
         } else {
             self.strings = []
         }
-        repositories = history.repositoryTops
+        repositories = history.repositoryTops.map(DisplayPath.relativeToCurrentFolder)
         commits = history.commitCount
         historyUnavailable = history.unavailableReason
         self.diagnostics = diagnostics.sorted()

@@ -9,11 +9,11 @@ extension CoverageReport {
     ///
     /// - Parameters:
     ///   - contentRoots: content folders in MDN's layout.
-    ///   - templatesRoot: the templates folder whose `strings/` holds the UI strings.
+    ///   - templates: the template set whose `strings/` holds the UI strings.
     ///   - locales: the locales to report; empty means all.
     ///   - sectionDepth: how many folders of a slug name its section.
     /// - Throws: `DiagnosticError` when a content root does not exist.
-    public static func survey(contentRoots: [String], templatesRoot: String, locales: [String] = [],
+    public static func survey(contentRoots: [String], templates: TemplateFiles = .builtIn, locales: [String] = [],
                               sectionDepth: Int = 1) throws(DiagnosticError) -> CoverageReport {
         // git reads the history while the content loads.
         let reading = ContentHistory.start(roots: contentRoots)
@@ -21,16 +21,10 @@ extension CoverageReport {
         let catalog = Catalog(content)
         var diagnostics = loadDiagnostics
         var strings: StringsSources?
-        let stringsFolder = templatesRoot.appendingPathComponent("strings")
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: stringsFolder, isDirectory: &isDirectory), isDirectory.boolValue {
-            do {
-                strings = StringsSources.read(try Builder.loadStrings(from: stringsFolder))
-            } catch {
-                diagnostics += error.diagnostics
-            }
-        } else {
-            diagnostics.append(Diagnostic(.note, .strings, "no UI strings folder '\(stringsFolder)'; UI strings are left out (see --templates)"))
+        do {
+            strings = StringsSources.read(try Builder.loadStrings(from: templates), files: templates)
+        } catch {
+            diagnostics += error.diagnostics
         }
         let history = reading.finish()
         var report = CoverageReport(catalog: catalog, history: history, strings: strings,

@@ -42,30 +42,37 @@ public struct StringsSources: Sendable {
     public let strings: StringsCatalog
     /// Each language's file text, for the line ranges of keys.
     let texts: [String: String]
+    /// The languages whose file is on disk (in the override folder), not built in.
+    let onDisk: Set<String>
     /// Where the folder is in git, and the files' line history; nil without history.
     let history: (location: GitLocation, lines: LineHistory)?
     /// Notes about history that could not be read.
     public let diagnostics: [Diagnostic]
 
-    /// Reads the texts of `strings`' files and their history (one `git rev-parse`, one
-    /// `git log -p`, one `git diff`).
-    public static func read(_ strings: StringsCatalog) -> StringsSources {
+    /// Reads the texts of `strings`' files and the history of those on disk (one `git
+    /// rev-parse`, one `git log -p`, one `git diff`). Built-in files have no history, and
+    /// neither has a translation compared with a built-in English.
+    public static func read(_ strings: StringsCatalog, files: TemplateFiles) -> StringsSources {
         var texts: [String: String] = [:]
-        for (language, table) in strings.languages {
-            texts[language] = try? SourceText.read(table.path)
+        var onDisk: Set<String> = []
+        for language in strings.languages.keys {
+            let relative = "strings/\(language).yaml"
+            texts[language] = try? files.text(relative)
+            if files.isOverridden(relative) { onDisk.insert(language) }
         }
-        guard let folder = strings.languages[strings.fallback].map({ ($0.path as NSString).deletingLastPathComponent }) else {
-            return StringsSources(strings: strings, texts: texts, history: nil, diagnostics: [])
+        guard onDisk.contains(strings.fallback), let overrides = files.overrides else {
+            return StringsSources(strings: strings, texts: texts, onDisk: onDisk, history: nil, diagnostics: [])
         }
+        let folder = overrides.appendingPathComponent("strings")
         do throws(GitError) {
-            let location = try GitLocation.of(folder.isEmpty ? "." : folder)
-            let files = strings.languages.values.map { location.prefix + ($0.path as NSString).lastPathComponent }.sorted()
-            let lines = try LineHistory.read(location, files: files)
-            return StringsSources(strings: strings, texts: texts, history: (location, lines), diagnostics: [])
+            let location = try GitLocation.of(folder)
+            let paths = onDisk.map { location.prefix + $0 + ".yaml" }.sorted()
+            let lines = try LineHistory.read(location, files: paths)
+            return StringsSources(strings: strings, texts: texts, onDisk: onDisk, history: (location, lines), diagnostics: [])
         } catch {
             let note = Diagnostic(.note, .gitHistory, ContentHistory.reason(error, folder: folder)
                                   + "; which UI strings changed in English since their translation cannot be told")
-            return StringsSources(strings: strings, texts: texts, history: nil, diagnostics: [note])
+            return StringsSources(strings: strings, texts: texts, onDisk: onDisk, history: nil, diagnostics: [note])
         }
     }
 
@@ -91,7 +98,7 @@ public struct StringsSources: Sendable {
                     StringsCoverage.Entry(key: $0, location: table.location(of: $0) ?? table.nearestLocation(of: $0))
                 }
                 var changed: [StringsCoverage.Changed]?
-                if let (location, lines) = history {
+                if let (location, lines) = history, onDisk.contains(language) {
                     let ranges = Self.keyRanges(table, text: texts[language])
                     let englishFile = location.prefix + (english.path as NSString).lastPathComponent
                     let file = location.prefix + (table.path as NSString).lastPathComponent

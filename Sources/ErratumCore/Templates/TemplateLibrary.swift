@@ -1,38 +1,31 @@
 import Foundation
 import Mustache
 
-/// The Mustache templates under `templates/`, by name (`errors/page.html` for
-/// `templates/errors/page.html.mustache`), and the non-template assets beside them.
+/// The Mustache templates of a `TemplateFiles` set, by name (`errors/page.html` for
+/// `errors/page.html.mustache`), and the non-template assets beside them.
 ///
 /// Code builds typed contexts; templates decide every byte of markup, JSON and config.
 public struct TemplateLibrary: Sendable {
-    /// The folder the templates came from.
-    public let root: String
+    /// The files the templates came from.
+    public let files: TemplateFiles
     private let library: MustacheLibrary
     private let names: Set<String>
 
-    /// Loads every `*.mustache` file below `root`.
+    /// Loads every `*.mustache` file of `files`.
     ///
-    /// - Throws: `DiagnosticError` (`template`) when the folder is missing or a template does not
-    ///   parse; the position is that of the parse error.
-    public init(root: String) throws(DiagnosticError) {
-        self.root = root
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DiagnosticError(.template, "templates folder '\(root)' does not exist")
-        }
+    /// - Throws: `DiagnosticError` (`template`) when a template does not parse; the position is
+    ///   that of the parse error.
+    public init(files: TemplateFiles) throws(DiagnosticError) {
+        self.files = files
         Self.registerContentTypes
         var library = MustacheLibrary()
         var names: Set<String> = []
         var problems: [Diagnostic] = []
-        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
-            .filter { $0.hasSuffix(".mustache") }
-            .sorted()
-        for relative in files {
-            let path = root.appendingPathComponent(relative)
+        for relative in files.paths where relative.hasSuffix(".mustache") {
+            let path = files.location(relative)
             let name = String(relative.dropLast(".mustache".count))
             do {
-                let text = try SourceText.read(path)
+                let text = try files.text(relative)
                 let prefixed = name.hasSuffix(".html")
                 do {
                     library.register(try MustacheTemplate(string: prefixed ? Self.prefix + text : text), named: name)
@@ -55,23 +48,30 @@ public struct TemplateLibrary: Sendable {
         self.names = names
     }
 
+    /// Loads the built-in templates with those of a folder on top.
+    ///
+    /// - Throws: `DiagnosticError` (`template`) when the folder is missing or a template does not
+    ///   parse.
+    public init(overrides: String?) throws(DiagnosticError) {
+        try self.init(files: TemplateFiles(overrides: overrides))
+    }
+
     /// Renders the named template with a context.
     ///
     /// - Throws: `DiagnosticError` (`template`) when no template has that name.
     public func render(_ name: String, _ context: Any) throws(DiagnosticError) -> String {
         guard names.contains(name), let output = library.render(context, withTemplate: name) else {
-            throw DiagnosticError(.template, "template '\(name).mustache' is missing from '\(root)'")
+            throw DiagnosticError(.template, "template '\(name).mustache' is missing from \(files.description)")
         }
         return output
     }
 
-    /// The bytes of an asset (CSS, images) stored beside the templates.
+    /// The bytes of an asset (CSS, images) kept beside the templates.
     ///
     /// - Throws: `DiagnosticError` (`template`) when it is missing.
     public func asset(_ relative: String) throws(DiagnosticError) -> Data {
-        let path = root.appendingPathComponent(relative)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError(.template, "asset '\(relative)' is missing from '\(root)'")
+        guard let data = files.data(relative) else {
+            throw DiagnosticError(.template, "asset '\(relative)' is missing from \(files.description)")
         }
         return data
     }
