@@ -306,4 +306,24 @@ struct CoverageGitTests {
         #expect(bCommits.map(\.hash) == [main])
         #expect(try CoverageDocs.page(report, "de", "Web/A").freshness == .upToDate)
     }
+
+    @Test("a history ceiling keeps coverage from a repository around the content: content in a checkout's subfolder has none")
+    func ceiling() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        var repository = try GitFixture(at: folder + "/outer")
+        try repository.commit("Unrelated", write: ["README": "An outer repository.\n"])
+        // Content inside the outer work tree, never committed to it.
+        try TestSupport.write([
+            "outer/corpus/files/en-us/web/a/index.md": CoverageDocs.page("A", slug: "Web/A", body: "A.\n"),
+            "outer/corpus/files/fr/web/a/index.md": CoverageDocs.page("A", slug: "Web/A", sourceCommit: "abc1234", body: "A.\n"),
+        ], under: folder)
+        let content = folder + "/outer/corpus/files"
+        let surrounded = try CoverageReport.survey(contentRoots: [content], templates: .builtIn)
+        #expect(surrounded.historyUnavailable == nil, "without a ceiling git finds the outer repository")
+        #expect(try CoverageDocs.page(surrounded, "fr", "Web/A").freshness == .unknown(.sourceCommitNotInHistory))
+        let bounded = try CoverageReport.survey(contentRoots: [content], templates: .builtIn, historyCeiling: [folder + "/outer/corpus"])
+        #expect(bounded.historyUnavailable?.contains("not in a git repository") == true)
+        #expect(try CoverageDocs.page(bounded, "fr", "Web/A").freshness == .unknown(.noHistory))
+    }
 }

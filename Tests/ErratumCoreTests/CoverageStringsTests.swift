@@ -88,7 +88,8 @@ struct CoverageStringsTests {
             "templates/strings/en.yaml": Self.english,
             "templates/strings/fr.yaml": Self.french,
         ], under: folder)
-        let report = try CoverageReport.survey(contentRoots: [folder + "/content"], templates: TemplateFiles(overrides: folder + "/templates", builtIn: false))
+        let report = try CoverageReport.survey(contentRoots: [folder + "/content"], templates: TemplateFiles(overrides: folder + "/templates", builtIn: false),
+                                               historyCeiling: [folder])
         #expect(report.historyUnavailable?.contains("not in a git repository") == true)
         #expect(report.repositories.isEmpty)
         let fr = try CoverageDocs.locale(report, "fr")

@@ -22,14 +22,15 @@ public struct ContentHistory: Sendable {
     }
 
     /// Reads the history of the repositories holding the en-US folders of `roots`.
-    public static func read(roots: [String]) -> ContentHistory {
-        start(roots: roots).finish()
+    public static func read(roots: [String], ceiling: [String] = []) -> ContentHistory {
+        start(roots: roots, ceiling: ceiling).finish()
     }
 
     /// Starts reading: locates the repositories (one `git rev-parse` per content root with an
     /// en-US folder) and starts one `git log` per repository, which runs while the caller
-    /// loads the content; `finish()` collects it.
-    public static func start(roots: [String]) -> Reading {
+    /// loads the content; `finish()` collects it. No repository above the folders of `ceiling`
+    /// is looked for (`GIT_CEILING_DIRECTORIES`).
+    public static func start(roots: [String], ceiling: [String] = []) -> Reading {
         let englishRoots = roots.filter { root in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: root.appendingPathComponent(ContentLocale.english.folder),
@@ -42,7 +43,7 @@ public struct ContentHistory: Sendable {
         }
         for root in englishRoots {
             do throws(GitError) {
-                reading.located.append((folderPrefix(root), try GitLocation.of(root)))
+                reading.located.append((folderPrefix(root), try GitLocation.of(root, ceiling: ceiling)))
             } catch {
                 let reason = Self.reason(error, folder: root)
                 reading.reasons.append(reason)
@@ -70,7 +71,7 @@ public struct ContentHistory: Sendable {
         var reasons: [String] = []
 
         mutating func fail(top: String, _ error: GitError) {
-            let reason = "cannot read the history of '\(top)': \(error)"
+            let reason = "cannot read the history of '\(DisplayPath.relativeToCurrentFolder(top))': \(error)"
             reasons.append(reason)
             problems.append(Diagnostic(.note, .gitHistory, reason))
         }

@@ -181,7 +181,7 @@ private struct Measure {
             let shallow = repository.location.isShallow ? " (the clone is shallow: fetch its full history)" : ""
             diagnostics.append(Diagnostic(
                 .warning, .sourceCommitNotInHistory,
-                "l10n.sourceCommit '\(name)' is not a commit of the en-US history in '\(repository.location.top)'\(shallow); "
+                "l10n.sourceCommit '\(name)' is not a commit of the en-US history in '\(DisplayPath.relativeToCurrentFolder(repository.location.top))'\(shallow); "
                     + "how far '\(translation.slug)' is behind cannot be told",
                 at: Self.sourceCommitLocation(in: translation)))
             return .unknown(.sourceCommitNotInHistory)

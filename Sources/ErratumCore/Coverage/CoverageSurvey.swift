@@ -12,11 +12,13 @@ extension CoverageReport {
     ///   - templates: the template set whose `strings/` holds the UI strings.
     ///   - locales: the locales to report; empty means all.
     ///   - sectionDepth: how many folders of a slug name its section.
+    ///   - historyCeiling: folders above which no git repository is looked for
+    ///     (`GIT_CEILING_DIRECTORIES`); empty for the environment's own.
     /// - Throws: `DiagnosticError` when a content root does not exist.
     public static func survey(contentRoots: [String], templates: TemplateFiles = .builtIn, locales: [String] = [],
-                              sectionDepth: Int = 1) throws(DiagnosticError) -> CoverageReport {
+                              sectionDepth: Int = 1, historyCeiling: [String] = []) throws(DiagnosticError) -> CoverageReport {
         // git reads the history while the content loads.
-        let reading = ContentHistory.start(roots: contentRoots)
+        let reading = ContentHistory.start(roots: contentRoots, ceiling: historyCeiling)
         let (content, loadDiagnostics) = try ContentLoader(roots: contentRoots).load()
         let catalog = Catalog(content)
         var diagnostics = loadDiagnostics

@@ -25,6 +25,9 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
 struct GitCommand: Sendable {
     /// The folder git runs in, as with `git -C`.
     let folder: String
+    /// Folders git does not look above for a repository (`GIT_CEILING_DIRECTORIES`); empty
+    /// for the environment's own.
+    var ceiling: [String] = []
 
     /// Settings that make the output stable whatever the user's configuration says.
     static let settings = [
@@ -59,6 +62,7 @@ struct GitCommand: Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !Self.repositoryVariables.contains($0.key) }
         environment["LC_ALL"] = "C"
         environment["GIT_TERMINAL_PROMPT"] = "0"
+        if !ceiling.isEmpty { environment["GIT_CEILING_DIRECTORIES"] = ceiling.joined(separator: ":") }
         process.environment = environment
         // Files rather than pipes: nobody has to drain them while git runs.
         let base = NSTemporaryDirectory() + "erratum-git-\(UUID().uuidString)"

@@ -16,12 +16,13 @@ public struct GitLocation: Sendable, Hashable {
         self.isShallow = isShallow
     }
 
-    /// Asks git where `folder` lies: one `git rev-parse`.
+    /// Asks git where `folder` lies: one `git rev-parse`, looking no higher than the folders of
+    /// `ceiling` (as `GIT_CEILING_DIRECTORIES`: a repository above them is not found).
     ///
     /// - Throws: `GitError.unavailable` without git, `GitError.failed` when the folder is in no
     ///   work tree.
-    public static func of(_ folder: String) throws(GitError) -> GitLocation {
-        let data = try GitCommand(folder: folder).run(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"])
+    public static func of(_ folder: String, ceiling: [String] = []) throws(GitError) -> GitLocation {
+        let data = try GitCommand(folder: folder, ceiling: ceiling).run(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"])
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count >= 3 else {
             throw .failed(arguments: ["rev-parse"], status: 0, message: "unexpected answer '\(lines.joined(separator: "|"))'")

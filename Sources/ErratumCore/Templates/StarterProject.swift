@@ -41,8 +41,8 @@ public enum StarterProject {
         for file in files {
             let path = place(file.path)
             do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+                let parent = (path as NSString).deletingLastPathComponent
+                if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
                 // `withoutOverwriting`: a file that appeared since the check above is kept.
                 try file.data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
             } catch {
