@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // libcmark from the system (Debian: libcmark-dev). Only ErratumCore/Markdown imports it.
@@ -37,10 +38,21 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // `erratum serve`: the preview server, on SwiftNIO; the engine stays free of it.
+        .target(
+            name: "ErratumServer",
+            dependencies: [
+                "ErratumCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ErratumCommands",
             dependencies: [
                 "ErratumCore",
+                "ErratumServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -42,6 +42,9 @@ public struct BuildOptions: Sendable {
     /// objects one by one takes a tenth of a second or more. A long-lived process (`erratum
     /// serve`, tests) keeps the default.
     public var freesMemoryWhenDone = true
+    /// Whether the report says which output files changed and which page each document has
+    /// (`BuildReport.changedFiles`, `.documentPages`), for a preview that reloads what changed.
+    public var reportsOutputChanges = false
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 
@@ -90,6 +93,12 @@ public struct BuildReport: Sendable {
     /// Documents whose files were read (the others were recalled by their identity), and of
     /// those, parsed (their bytes were new); nil when the build used no cache.
     public var sourcesRead: (read: Int, parsed: Int)?
+    /// With `reportsOutputChanges`: the output files (relative paths) this build added,
+    /// changed or removed, sorted; nil when there was no earlier output to compare with.
+    public var changedFiles: [String]?
+    /// With `reportsOutputChanges`: each document's page (`docs/…/index.html`), by the
+    /// document's path.
+    public var documentPages: [String: String] = [:]
 
     /// One step of the build and how long it took.
     public struct Phase: Sendable {

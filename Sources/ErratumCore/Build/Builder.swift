@@ -170,7 +170,7 @@ public struct Builder: Sendable {
             if !options.freesMemoryWhenDone {
                 ProcessMemory.keepUntilExit((catalog, renderer, previous, previousOutput, loader, products, transaction, manifest, site))
             }
-            return BuildReport(
+            var report = BuildReport(
                 documents: catalog.allDocuments.count,
                 locales: Set(catalog.allDocuments.map(\.locale)).count,
                 pages: pageCount,
@@ -184,11 +184,24 @@ public struct Builder: Sendable {
                 kept: manifest.entries.count - transaction.madeCount,
                 sourcesRead: loader.sources?.readAndParsed
             )
+            if options.reportsOutputChanges {
+                report.changedFiles = previousOutput?.current.map { Self.changes(from: $0, to: manifest) }
+                report.documentPages = Dictionary(catalog.allDocuments.map { ($0.path, Site.pagePath(of: $0)) },
+                                                  uniquingKeysWith: { first, _ in first })
+            }
+            return report
         } catch {
             recordStream?.discard()
             transaction.abandon()
             throw DiagnosticError((diagnostics + error.diagnostics).sorted())
         }
+    }
+
+    /// The paths added, changed (made from another key) or removed between two outputs, sorted.
+    static func changes(from old: OutputManifest, to new: OutputManifest) -> [String] {
+        var changed = new.entries.compactMap { path, entry in old.entries[path]?.key == entry.key ? nil : path }
+        changed += old.entries.keys.filter { new.entries[$0] == nil }
+        return changed.sorted()
     }
 
     /// Writes the site-wide products (index pages, redirect stubs, error pages, configs): each is

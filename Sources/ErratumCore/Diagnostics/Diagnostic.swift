@@ -97,6 +97,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let outputLocked = Self(rawValue: "output-locked")
     /// A command-line setting that cannot work.
     public static let usage = Self(rawValue: "usage")
+    /// The preview server cannot listen or watch (`erratum serve`).
+    public static let serve = Self(rawValue: "serve")
     /// The build was stopped by a signal (SIGINT, SIGTERM) before it finished.
     public static let interrupted = Self(rawValue: "interrupted")
     /// A translation's `l10n.sourceCommit` that is no commit of the en-US history (a typo, a

@@ -1,0 +1,177 @@
+import ErratumCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The preview's HTTP server: SwiftNIO's HTTP/1.1 pipeline (which answers requests it cannot
+/// parse with 400 and closes), `PreviewSite` for every answer, and the open event streams the
+/// live-reload script listens to.
+public final class PreviewServer: Sendable {
+    /// What it serves.
+    public let site: PreviewSite
+    /// The port it listens on (the one chosen by the system when asked for 0).
+    public let port: Int
+    /// The address it listens on.
+    public let host: String
+    private let events: EventStreams
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+
+    /// Listens on `host`:`port`.
+    ///
+    /// - Throws: `DiagnosticError` (`serve`) when the address cannot be bound (in use, not an
+    ///   address of this machine, a port below 1024 without the right).
+    public init(site: PreviewSite, host: String, port: Int) throws(DiagnosticError) {
+        let events = EventStreams()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(PreviewHandler(site: site, events: events))
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw DiagnosticError(.serve, "cannot listen on \(host):\(port): \(Self.describe(error))")
+        }
+        self.site = site
+        self.host = host
+        self.events = events
+        self.group = group
+        self.port = channel.localAddress?.port ?? port
+    }
+
+    /// The site's address, e.g. `http://127.0.0.1:8000/`.
+    public var url: String {
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shown):\(port)/"
+    }
+
+    /// Tells every open page which pages changed (URL paths, decoded), or that all did.
+    public func announce(pages: [String]?) {
+        var payload = "{\"all\":\(pages == nil),\"pages\":["
+        payload += (pages ?? []).map { "\"" + Self.jsonEscaped($0) + "\"" }.joined(separator: ",")
+        payload += "]}"
+        events.send("event: change\ndata: \(payload)\n\n")
+    }
+
+    /// The number of pages listening for changes.
+    public var listeners: Int { events.count }
+
+    /// Stops listening, closes every connection and the event loops.
+    public func close() {
+        try? channel.close().wait()
+        events.closeAll()
+        try? group.syncShutdownGracefully()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        }
+        return "\(error)"
+    }
+
+    static func jsonEscaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}
+
+/// The connections holding an event stream open.
+final class EventStreams: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    var count: Int { channels.withLock { $0.count } }
+
+    func add(_ channel: any Channel) {
+        channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+    }
+
+    func remove(_ channel: any Channel) {
+        _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func send(_ event: String) {
+        for channel in channels.withLock({ Array($0.values) }) {
+            let buffer = channel.allocator.buffer(string: event)
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+        }
+    }
+
+    func closeAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+    }
+}
+
+/// One connection: each request answered by the site, an event stream kept open.
+final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let site: PreviewSite
+    private let events: EventStreams
+    private var request: HTTPRequestHead?
+    private var streaming = false
+
+    init(site: PreviewSite, events: EventStreams) {
+        self.site = site
+        self.events = events
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case let .head(head):
+            request = head
+        case .body:
+            break
+        case .end:
+            guard let head = request, !streaming else { return }
+            request = nil
+            let response = site.respond(method: head.method.rawValue, target: head.uri,
+                                        headers: head.headers.map { (name: $0.name, value: $0.value) })
+            write(response, for: head, context: context)
+        }
+    }
+
+    private func write(_ response: PreviewResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        let keepAlive = request.isKeepAlive || response.isEventStream
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        if response.isEventStream {
+            streaming = true
+            context.flush()
+            events.add(context.channel)
+            return
+        }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { channel.close(promise: nil) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if streaming { events.remove(context.channel) }
+        context.fireChannelInactive()
+    }
+}

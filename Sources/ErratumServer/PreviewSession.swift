@@ -1,0 +1,142 @@
+import ErratumCore
+import Foundation
+import Synchronization
+
+/// Keeps a preview's site in step with its sources: builds once, then again after each burst
+/// of changes the watcher reports, through the incremental builder (only what a change
+/// affects is made again), and tells the open pages what changed.
+///
+/// A build that fails leaves the last good output served, with its problems over the pages
+/// they concern; the server never stops for bad content.
+public final class PreviewSession: Sendable {
+    /// How long the sources must stay quiet before a build starts: one editor's save (vim
+    /// writes a test file, renames, writes, changes modes) is one build.
+    public static let quietPeriod: Duration = .milliseconds(40)
+    /// The longest a build waits for quiet once changes started (`git checkout` of a tree).
+    public static let longestWait: Duration = .milliseconds(400)
+
+    private struct State {
+        var dirty = false
+        var firstChange: ContinuousClock.Instant?
+        var lastChange: ContinuousClock.Instant?
+        var stopped = false
+        var builds = 0
+    }
+
+    private let options: BuildOptions
+    private let server: PreviewServer
+    private let log: @Sendable (String) -> Void
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+
+    /// A session building with `options` (its output is what `server` serves).
+    public init(options: BuildOptions, server: PreviewServer, log: @escaping @Sendable (String) -> Void) {
+        var options = options
+        options.cache = true
+        options.reportsOutputChanges = true
+        options.waitsForOtherBuild = false
+        self.options = options
+        self.server = server
+        self.log = log
+    }
+
+    /// Builds finished so far.
+    public var builds: Int { state.withLock { $0.builds } }
+
+    /// Runs the first build, then starts the thread that builds after changes.
+    public func start() {
+        build(firstBuild: true)
+        let thread = Thread { [self] in loop() }
+        thread.name = "erratum-rebuild"
+        thread.start()
+    }
+
+    /// Notes changed sources; a build follows once they are quiet.
+    public func sourcesChanged() {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.dirty = true
+            state.lastChange = now
+            if state.firstChange == nil { state.firstChange = now }
+        }
+        wakeUp.signal()
+    }
+
+    /// Stops building after the build under way, if any.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        wakeUp.signal()
+    }
+
+    private func loop() {
+        while true {
+            wakeUp.wait()
+            while true {
+                let (stopped, dirty, first, last) = state.withLock { ($0.stopped, $0.dirty, $0.firstChange, $0.lastChange) }
+                if stopped { return }
+                guard dirty, let first, let last else { break }
+                let now = ContinuousClock.now
+                let due = min(last + Self.quietPeriod, first + Self.longestWait)
+                if now < due {
+                    Thread.sleep(forTimeInterval: (due - now).seconds)
+                    continue
+                }
+                state.withLock { state in
+                    state.dirty = false
+                    state.firstChange = nil
+                    state.lastChange = nil
+                }
+                build(firstBuild: false)
+            }
+        }
+    }
+
+    private func build(firstBuild: Bool) {
+        let started = ContinuousClock.now
+        do {
+            let report = try Builder(options: options).build()
+            let problemPages = server.site.update(documentPages: report.documentPages, diagnostics: report.diagnostics)
+            let changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
+            if !firstBuild { server.announce(pages: changed.map { Array($0).sorted() }) }
+            let what = changed.map { "\($0.count) page\($0.count == 1 ? "" : "s") changed" } ?? "every page changed"
+            log("built \(report.documents) documents in \(Self.milliseconds(since: started)) ms (\(report.rendered) rendered); \(what)"
+                + (report.warnings > 0 ? "; \(report.warnings) warning\(report.warnings == 1 ? "" : "s")" : ""))
+        } catch {
+            let problemPages = server.site.update(documentPages: nil, diagnostics: error.diagnostics)
+            if !firstBuild { server.announce(pages: problemPages.map { Array(Self.urlPaths($0)).sorted() }) }
+            let errors = error.diagnostics.filter { $0.severity == .error }
+            for problem in errors.prefix(5) { log(problem.description) }
+            log("build failed in \(Self.milliseconds(since: started)) ms: \(errors.count) error\(errors.count == 1 ? "" : "s"); "
+                + "serving the last good build, with the problems over the pages")
+        }
+        state.withLock { $0.builds += 1 }
+    }
+
+    /// The URL paths of the pages to reload, or nil for all.
+    static func changedPages(_ files: [String]?, problemPages: Set<String>?) -> Set<String>? {
+        guard let files, let problemPages else { return nil }
+        // A stylesheet or script shows on every page.
+        if files.contains(where: { $0.hasPrefix("docs/static/erratum.") }) { return nil }
+        let pages = urlPaths(Set(files)).union(urlPaths(problemPages))
+        return pages.count > 5_000 ? nil : pages
+    }
+
+    /// `docs/en-US/docs/Web/index.html` → `/en-US/docs/Web/`; files that are no page, none.
+    static func urlPaths(_ files: Set<String>) -> Set<String> {
+        Set(files.compactMap { file -> String? in
+            guard file.hasPrefix("docs/"), file.hasSuffix("index.html") else { return nil }
+            return "/" + file.dropFirst("docs/".count).dropLast("index.html".count)
+        })
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        Int(((ContinuousClock.now - start).seconds * 1000).rounded())
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
