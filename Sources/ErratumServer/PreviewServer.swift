@@ -170,6 +170,12 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// A request NIO could not parse has had its 400 (from the error handler before this
+    /// one); the connection, whose bytes can no longer be trusted, is closed.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if streaming { events.remove(context.channel) }
         context.fireChannelInactive()

@@ -61,6 +61,37 @@ enum HTTPClient {
         return try parse(received, method: method)
     }
 
+    /// Sends `bytes` as they are and returns what comes back, and whether the server closed
+    /// the connection (rather than leaving it open until the read timed out).
+    static func sendRaw(_ bytes: String, port: Int) throws -> (text: String, closed: Bool) {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        let request = Array(bytes.utf8)
+        guard request.withUnsafeBytes({ write(socket, $0.baseAddress, $0.count) }) == request.count else {
+            throw Failure(description: "write failed: errno \(errno)")
+        }
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var closed = false
+        while true {
+            let count = read(socket, &buffer, buffer.count)
+            if count <= 0 {
+                closed = count == 0
+                break
+            }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return (String(decoding: received, as: UTF8.self), closed)
+    }
+
     static func parse(_ data: Data, method: String) throws -> HTTPResponse {
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else {
             throw Failure(description: "no header end in response: \(String(decoding: data.prefix(200), as: UTF8.self))")
