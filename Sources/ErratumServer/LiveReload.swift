@@ -15,7 +15,8 @@ enum LiveReload {
             const restore = () => window.scrollTo(0, Number(saved));
             if (document.readyState === "complete") restore(); else addEventListener("load", restore);
           }
-          const here = decodeURI(location.pathname);
+          // The site links files (`…/index.html`); a change names folders (`…/`).
+          const here = decodeURI(location.pathname).replace(/index\\.html$/, "");
           const events = new EventSource("/.erratum-serve/events");
           events.addEventListener("change", (event) => {
             const change = JSON.parse(event.data);
