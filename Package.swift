@@ -62,6 +62,7 @@ let package = Package(
             dependencies: ["ErratumCore", "ErratumCommands"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ErratumServerTests", dependencies: ["ErratumServer", "ErratumCore"]),
         // Real nginx, Apache httpd and tidy processes on loopback ports.
         .testTarget(name: "IntegrationTests", dependencies: ["ErratumCore"]),
     ],
