@@ -23,8 +23,13 @@ public final class PreviewSession: Sendable {
         var builds = 0
     }
 
+    /// The longest a build waits for a git command that holds its index (a checkout) to finish.
+    public static let longestGitWait: Duration = .seconds(30)
+
     private let options: BuildOptions
     private let server: PreviewServer
+    /// The `.git` folders of the repositories holding the sources.
+    private let gitFolders: [String]
     private let log: @Sendable (String) -> Void
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -38,6 +43,7 @@ public final class PreviewSession: Sendable {
         self.options = options
         self.server = server
         self.log = log
+        gitFolders = Self.gitFolders(of: options.contentRoots + (options.templatesRoot.map { [$0] } ?? []))
     }
 
     /// Builds finished so far.
@@ -81,6 +87,11 @@ public final class PreviewSession: Sendable {
                     Thread.sleep(forTimeInterval: (due - now).seconds)
                     continue
                 }
+                // A checkout or merge under way holds the index: its files are half written.
+                if gitIsBusy(), now < first + Self.longestGitWait {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    continue
+                }
                 state.withLock { state in
                     state.dirty = false
                     state.firstChange = nil
@@ -110,6 +121,37 @@ public final class PreviewSession: Sendable {
                 + "serving the last good build, with the problems over the pages")
         }
         state.withLock { $0.builds += 1 }
+    }
+
+    /// Whether a git command holds the index of a repository the sources are in.
+    private func gitIsBusy() -> Bool {
+        gitFolders.contains { FileManager.default.fileExists(atPath: $0.appendingPathComponent("index.lock")) }
+    }
+
+    /// The git folders of the repositories holding `folders`: `.git` found upwards, or where a
+    /// `.git` file (a worktree) points.
+    static func gitFolders(of folders: [String]) -> [String] {
+        var found: Set<String> = []
+        for folder in folders {
+            var current = URL(fileURLWithPath: folder).standardizedFileURL
+            while true {
+                let candidate = current.appendingPathComponent(".git").path
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) {
+                    if isDirectory.boolValue {
+                        found.insert(candidate)
+                    } else if let text = try? String(contentsOfFile: candidate, encoding: .utf8), text.hasPrefix("gitdir: ") {
+                        let target = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+                        found.insert(target.hasPrefix("/") ? target : current.appendingPathComponent(target).standardizedFileURL.path)
+                    }
+                    break
+                }
+                let parent = current.deletingLastPathComponent()
+                if parent.path == current.path { break }
+                current = parent
+            }
+        }
+        return found.sorted()
     }
 
     /// The URL paths of the pages to reload, or nil for all.

@@ -234,3 +234,25 @@ struct ServeHTTPTests {
         return files
     }
 }
+
+@Suite("erratum serve and git")
+struct ServeGitTests {
+    @Test("while a git command holds the index (a checkout under way) no build starts; once it lets go, one build")
+    func waitsForGit() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        try FileManager.default.createDirectory(atPath: project.path(".git"), withIntermediateDirectories: true)
+        let serve = try ServeProcess(folder: project.folder)
+        defer { _ = serve.stop() }
+        #expect(serve.waitForLog("erratum: built", count: 1))
+        _ = FileManager.default.createFile(atPath: project.path(".git/index.lock"), contents: nil)
+        try project.write(ServeProject.englishFile, try project.read(ServeProject.englishFile) + "\nHalf a checkout.\n")
+        try project.write(ServeProject.frenchFile, try project.read(ServeProject.frenchFile) + "\nLa moitié.\n")
+        // Well past the quiet period and the longest wait for quiet: still one build.
+        #expect(!serve.waitForLog("erratum: built", count: 2, timeout: .seconds(2)), "\(serve.log)")
+        try FileManager.default.removeItem(atPath: project.path(".git/index.lock"))
+        #expect(serve.waitForLog("erratum: built", count: 2))
+        #expect(!serve.waitForLog("erratum: built", count: 3, timeout: .seconds(1)), "one build for the whole checkout")
+        #expect(serve.log.contains("2 pages changed"), "\(serve.log)")
+    }
+}
