@@ -62,7 +62,7 @@ public struct ServeCommand: ParsableCommand {
         let watched = contentRoots + (inputs.templateOverrides.map { [$0] } ?? [])
         let watcher: DirectoryWatcher
         do {
-            watcher = try DirectoryWatcher(roots: watched) { _, _ in session.sourcesChanged() }
+            watcher = try DirectoryWatcher(roots: watched) { paths, overflowed in session.sourcesChanged(overflowed ? nil : paths) }
         } catch {
             server.close()
             DiagnosticPrinter.print(error.diagnostics)

@@ -52,6 +52,8 @@ public final class DirectoryWatcher: Sendable {
         state.withLock { $0.stopped = true }
     }
 
+    private static let debug = ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil
+
     static func isIgnored(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasSuffix("~") || name == "4913"
     }
@@ -109,6 +111,7 @@ public final class DirectoryWatcher: Sendable {
                     }
                     guard !Self.isIgnored(name) else { continue }
                     let path = folder.appendingPathComponent(name)
+                    if Self.debug { FileHandle.standardError.write(Data("erratum: watch: \(path) flags \(String(flags, radix: 16))\n".utf8)) }
                     changed.insert(path)
                     if flags & UInt32(IN_ISDIR) != 0, flags & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
                         // A folder made or moved in: watch it, and count what it already holds.

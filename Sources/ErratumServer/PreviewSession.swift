@@ -6,6 +6,11 @@ import Synchronization
 /// of changes the watcher reports, through the incremental builder (only what a change
 /// affects is made again), and tells the open pages what changed.
 ///
+/// An edit that leaves every changed document's front matter as it was is shown first: the
+/// pages of those documents are rendered alone, with the last build's catalog, and announced;
+/// the build that follows brings everything else up to date (pages listing the documents'
+/// bodies) and announces only pages that came out different.
+///
 /// A build that fails leaves the last good output served, with its problems over the pages
 /// they concern; the server never stops for bad content.
 public final class PreviewSession: Sendable {
@@ -17,6 +22,13 @@ public final class PreviewSession: Sendable {
 
     private struct State {
         var dirty = false
+        /// The paths changed since the last build; nil when not every change is known (the
+        /// kernel dropped events).
+        var paths: Set<String>? = []
+        /// What the last successful build left for rendering single pages.
+        var preview: PreviewState?
+        /// Every diagnostic shown, from the last build and the pages rendered since.
+        var diagnostics: [Diagnostic] = []
         var firstChange: ContinuousClock.Instant?
         var lastChange: ContinuousClock.Instant?
         var stopped = false
@@ -40,6 +52,7 @@ public final class PreviewSession: Sendable {
         options.cache = true
         options.reportsOutputChanges = true
         options.waitsForOtherBuild = false
+        options.retainsPreviewState = true
         self.options = options
         self.server = server
         self.log = log
@@ -57,11 +70,12 @@ public final class PreviewSession: Sendable {
         thread.start()
     }
 
-    /// Notes changed sources; a build follows once they are quiet.
-    public func sourcesChanged() {
+    /// Notes changed sources (nil: unknown ones); a build follows once they are quiet.
+    public func sourcesChanged(_ paths: Set<String>?) {
         let now = ContinuousClock.now
         state.withLock { state in
             state.dirty = true
+            if let paths, let known = state.paths { state.paths = known.union(paths) } else { state.paths = nil }
             state.lastChange = now
             if state.firstChange == nil { state.firstChange = now }
         }
@@ -92,27 +106,71 @@ public final class PreviewSession: Sendable {
                     Thread.sleep(forTimeInterval: 0.05)
                     continue
                 }
-                state.withLock { state in
-                    state.dirty = false
-                    state.firstChange = nil
-                    state.lastChange = nil
+                let (paths, preview) = state.withLock { state in
+                    defer {
+                        state.dirty = false
+                        state.firstChange = nil
+                        state.lastChange = nil
+                        state.paths = []
+                    }
+                    return (state.paths, state.preview)
                 }
-                build(firstBuild: false)
+                var shown: [String: Digest] = [:]
+                if let paths, !paths.isEmpty, paths.allSatisfy({ $0.hasSuffix("/index.md") }), let preview {
+                    shown = renderFirst(paths, with: preview)
+                } else if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil {
+                    log("no first render: paths \(paths.map { $0.sorted().joined(separator: ", ") } ?? "unknown"), preview \(preview != nil)")
+                }
+                build(firstBuild: false, shown: shown)
             }
         }
     }
 
-    private func build(firstBuild: Bool) {
+    /// Renders the pages of edited documents with the last build's catalog and announces
+    /// them; returns what it wrote (nothing when the edit needs a build first).
+    private func renderFirst(_ paths: Set<String>, with preview: PreviewState) -> [String: Digest] {
         let started = ContinuousClock.now
+        guard let pages = preview.renderChanged(paths) else {
+            if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil { log("no first render for \(paths.sorted())") }
+            return [:]
+        }
+        let diagnostics = state.withLock { state in
+            state.diagnostics = state.diagnostics.filter { !paths.contains($0.location?.file ?? "") }
+                + pages.diagnostics.values.flatMap { $0 }
+            return state.diagnostics
+        }
+        let problemPages = server.site.update(documentPages: nil, diagnostics: diagnostics)
+        let changed = problemPages.map { Self.urlPaths(Set(pages.written.keys)).union(Self.urlPaths($0)) }
+        server.announce(pages: changed.map { Array($0).sorted() })
+        log("rendered \(pages.written.count) page\(pages.written.count == 1 ? "" : "s") in \(Self.milliseconds(since: started)) ms; a build follows")
+        return pages.written
+    }
+
+    private func build(firstBuild: Bool, shown: [String: Digest] = [:]) {
+        let started = ContinuousClock.now
+        // The last build's catalog goes before this build makes its own.
+        state.withLock { $0.preview = nil }
         do {
             let report = try Builder(options: options).build()
+            state.withLock { state in
+                state.preview = report.previewState
+                state.diagnostics = report.diagnostics
+            }
             let problemPages = server.site.update(documentPages: report.documentPages, diagnostics: report.diagnostics)
-            let changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
-            if !firstBuild { server.announce(pages: changed.map { Array($0).sorted() }) }
+            var changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
+            // Pages shown already, and built the same, are not announced again.
+            for (file, fingerprint) in shown {
+                let data = FileManager.default.contents(atPath: options.outputPath.appendingPathComponent(file))
+                if let data, PreviewState.fingerprint(data) == fingerprint, problemPages?.contains(file) != true {
+                    changed?.subtract(Self.urlPaths([file]))
+                }
+            }
+            if !firstBuild, changed?.isEmpty != true { server.announce(pages: changed.map { Array($0).sorted() }) }
             let what = changed.map { "\($0.count) page\($0.count == 1 ? "" : "s") changed" } ?? "every page changed"
             log("built \(report.documents) documents in \(Self.milliseconds(since: started)) ms (\(report.rendered) rendered); \(what)"
                 + (report.warnings > 0 ? "; \(report.warnings) warning\(report.warnings == 1 ? "" : "s")" : ""))
         } catch {
+            state.withLock { $0.diagnostics = error.diagnostics }
             let problemPages = server.site.update(documentPages: nil, diagnostics: error.diagnostics)
             if !firstBuild { server.announce(pages: problemPages.map { Array(Self.urlPaths($0)).sorted() }) }
             let errors = error.diagnostics.filter { $0.severity == .error }

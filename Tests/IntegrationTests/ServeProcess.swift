@@ -24,7 +24,11 @@ final class ServeProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CACHE_HOME"] = folder + "/cache"
         environment.removeValue(forKey: "CONTENT_ROOT")
-        let started = Spawn.start("/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", folder, Self.binary, "serve",
+        // The shell closes every descriptor the test process had open (another test may be
+        // writing a file at this moment): held open here, its closing would reach another
+        // preview's watcher as a change whenever this process ends.
+        let script = #"cd "$0" || exit 1; for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#
+        let started = Spawn.start("/bin/bash", arguments: ["-c", script, folder, Self.binary, "serve",
                                                          "--port", String(requested)] + arguments,
                                   output: logPath, environment: environment)
         pid = try started.get()

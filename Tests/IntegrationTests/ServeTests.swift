@@ -256,3 +256,82 @@ struct ServeGitTests {
         #expect(serve.log.contains("2 pages changed"), "\(serve.log)")
     }
 }
+
+/// An open event stream of a preview, read as a browser's live-reload script reads it.
+final class EventStreamReader {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = HTTPClient.loopback(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw HTTPClient.Failure(description: "cannot connect: errno \(errno)") }
+        let request = Array("GET /.erratum-serve/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(socket) }
+
+    /// What arrived so far (waiting at most a fifth of a second for more).
+    func read() -> String {
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = Glibc.read(socket, &buffer, buffer.count)
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
+
+@Suite("erratum serve shows an edit before its build")
+struct ServeFirstRenderTests {
+    @Test("an edit that keeps the front matter is rendered and announced at once; the build after it announces nothing more")
+    func bodyEdit() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        let serve = try ServeProcess(folder: project.folder)
+        defer { _ = serve.stop() }
+        let events = try EventStreamReader(port: serve.port)
+        _ = events.read()
+        try project.write(ServeProject.englishFile, try project.read(ServeProject.englishFile) + "\nShown before the build.\n")
+        #expect(serve.waitForLog("erratum: rendered 1 page in "), "\(serve.log)")
+        #expect(serve.waitForLog("a build follows\nerratum: built"), "\(serve.log)")
+        let received = events.read()
+        #expect(received.components(separatedBy: "event: change").count - 1 == 1, "one announcement: \(received)")
+        #expect(received.contains("\"pages\":[\"\(ServeProject.englishPage)\"]"))
+        let page = try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage)
+        #expect(page.text.contains("Shown before the build."))
+        // The page shown first is the page the build makes.
+        let clean = try Command.run(ServeProcess.binary, ["build", "--output", "clean", "--no-cache", "--quiet"], in: project.folder,
+                                    environment: ["PATH": "/usr/bin:/bin"])
+        #expect(clean.status == 0)
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: project.folder + "/cache/erratum/serve")
+        let served = project.folder + "/cache/erratum/serve/" + (outputs.first ?? "") + "/Output/docs/en-US/docs/Web/HTTP/Reference/Status/503/index.html"
+        #expect(FileManager.default.contents(atPath: served) == FileManager.default.contents(atPath:
+            project.folder + "/clean/docs/en-US/docs/Web/HTTP/Reference/Status/503/index.html"))
+    }
+
+    @Test("an edit to the front matter waits for the build: other pages show the new title")
+    func frontMatterEdit() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        let serve = try ServeProcess(folder: project.folder)
+        defer { _ = serve.stop() }
+        try project.write(ServeProject.englishFile, try project.read(ServeProject.englishFile)
+            .replacingOccurrences(of: "title: 503 Service Unavailable", with: "title: 503 Temporarily Unavailable"))
+        var section = ""
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !section.contains("503 Temporarily Unavailable"), ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            section = (try? HTTPClient.send("GET", port: serve.port, path: "/en-US/docs/Web/HTTP/Reference/Status/").text) ?? ""
+        }
+        #expect(section.contains("503 Temporarily Unavailable"), "\(serve.log)")
+        #expect(!serve.log.contains("erratum: rendered"), "\(serve.log)")
+    }
+}

@@ -45,6 +45,9 @@ public struct BuildOptions: Sendable {
     /// Whether the report says which output files changed and which page each document has
     /// (`BuildReport.changedFiles`, `.documentPages`), for a preview that reloads what changed.
     public var reportsOutputChanges = false
+    /// Whether the report keeps what a preview needs to render edited pages before the next
+    /// build (`BuildReport.previewState`).
+    public var retainsPreviewState = false
     /// Told how many documents are rendered, of how many, as rendering goes (from any thread).
     public var progress: (@Sendable (_ rendered: Int, _ total: Int) -> Void)?
 
@@ -99,6 +102,8 @@ public struct BuildReport: Sendable {
     /// With `reportsOutputChanges`: each document's page (`docs/…/index.html`), by the
     /// document's path.
     public var documentPages: [String: String] = [:]
+    /// With `retainsPreviewState`: the catalog, renderer and templates of this build.
+    public var previewState: PreviewState?
 
     /// One step of the build and how long it took.
     public struct Phase: Sendable {

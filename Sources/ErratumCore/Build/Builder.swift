@@ -189,6 +189,10 @@ public struct Builder: Sendable {
                 report.documentPages = Dictionary(catalog.allDocuments.map { ($0.path, Site.pagePath(of: $0)) },
                                                   uniquingKeysWith: { first, _ in first })
             }
+            if options.retainsPreviewState {
+                report.previewState = PreviewState(catalog: catalog, renderer: renderer, site: site, templates: templates,
+                                                   output: options.outputPath)
+            }
             return report
         } catch {
             recordStream?.discard()
