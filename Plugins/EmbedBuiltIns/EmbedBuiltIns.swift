@@ -22,7 +22,7 @@ struct EmbedBuiltIns: BuildToolPlugin {
             arguments += ["--folder", folder.name, folder.root.path] + files
             inputs += files.map { folder.root.appending(path: $0) }
         }
-        return [.buildCommand(displayName: "Embedding templates/ and the starter project",
+        return [.buildCommand(displayName: "Embedding the templates and the starter project",
                               executable: try context.tool(named: "ErratumEmbed").url,
                               arguments: arguments, inputFiles: inputs, outputFiles: [output])]
     }

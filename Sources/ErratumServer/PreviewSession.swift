@@ -9,7 +9,8 @@ import Synchronization
 /// An edit that leaves every changed document's front matter as it was is shown first: the
 /// pages of those documents are rendered alone, with the last build's catalog, and announced;
 /// the build that follows brings everything else up to date (pages listing the documents'
-/// bodies) and announces only pages that came out different.
+/// bodies) and announces only pages that came out different. An edit made while a build runs
+/// is rendered first too, without waiting for that build.
 ///
 /// A build that fails leaves the last good output served, with its problems over the pages
 /// they concern; the server never stops for bad content.
@@ -29,6 +30,14 @@ public final class PreviewSession: Sendable {
         var preview: PreviewState?
         /// Every diagnostic shown, from the last build and the pages rendered since.
         var diagnostics: [Diagnostic] = []
+        /// Whether a build is running.
+        var building = false
+        /// The paths changed since pages were last rendered first; nil when unknown.
+        var unrendered: Set<String>? = []
+        /// When the last of them changed.
+        var lastUnrendered: ContinuousClock.Instant?
+        /// The pages rendered first and not yet built the same, with their bytes' fingerprints.
+        var shown: [String: Digest] = [:]
         var firstChange: ContinuousClock.Instant?
         var lastChange: ContinuousClock.Instant?
         var stopped = false
@@ -45,6 +54,9 @@ public final class PreviewSession: Sendable {
     private let log: @Sendable (String) -> Void
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
+    private let fastWakeUp = DispatchSemaphore(value: 0)
+    /// One page render at a time, whichever thread asks.
+    private let rendering = NSLock()
 
     /// A session building with `options` (its output is what `server` serves).
     public init(options: BuildOptions, server: PreviewServer, log: @escaping @Sendable (String) -> Void) {
@@ -68,6 +80,9 @@ public final class PreviewSession: Sendable {
         let thread = Thread { [self] in loop() }
         thread.name = "erratum-rebuild"
         thread.start()
+        let fast = Thread { [self] in fastLane() }
+        fast.name = "erratum-render-first"
+        fast.start()
     }
 
     /// Notes changed sources (nil: unknown ones); a build follows once they are quiet.
@@ -76,16 +91,62 @@ public final class PreviewSession: Sendable {
         state.withLock { state in
             state.dirty = true
             if let paths, let known = state.paths { state.paths = known.union(paths) } else { state.paths = nil }
+            if let paths, let known = state.unrendered { state.unrendered = known.union(paths) } else { state.unrendered = nil }
+            state.lastUnrendered = now
             state.lastChange = now
             if state.firstChange == nil { state.firstChange = now }
         }
         wakeUp.signal()
+        fastWakeUp.signal()
     }
 
     /// Stops building after the build under way, if any.
     public func stop() {
         state.withLock { $0.stopped = true }
         wakeUp.signal()
+        fastWakeUp.signal()
+    }
+
+    /// While a build runs, renders edited pages first once their files are quiet, with the
+    /// catalog of the build before it.
+    private func fastLane() {
+        while true {
+            fastWakeUp.wait()
+            while true {
+                let (stopped, building, unrendered, last) = state.withLock { ($0.stopped, $0.building, $0.unrendered, $0.lastUnrendered) }
+                if stopped { return }
+                guard building, let unrendered, !unrendered.isEmpty, let last else { break }
+                let due = last + Self.quietPeriod
+                if ContinuousClock.now < due {
+                    Thread.sleep(forTimeInterval: (due - ContinuousClock.now).seconds)
+                    continue
+                }
+                if gitIsBusy() {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    continue
+                }
+                renderUnrendered()
+            }
+        }
+    }
+
+    /// Renders first the pages of the paths changed since the last such render, if they all
+    /// allow it; notes what was shown for the build that follows.
+    private func renderUnrendered() {
+        rendering.lock()
+        defer { rendering.unlock() }
+        let (paths, preview) = state.withLock { state in
+            defer { state.unrendered = [] }
+            return (state.unrendered, state.preview)
+        }
+        guard let paths, !paths.isEmpty, paths.allSatisfy({ $0.hasSuffix("/index.md") }), let preview else {
+            if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil, paths?.isEmpty != true {
+                log("no first render: paths \(paths.map { $0.sorted().joined(separator: ", ") } ?? "unknown")")
+            }
+            return
+        }
+        let shown = renderFirst(paths, with: preview)
+        state.withLock { $0.shown.merge(shown) { _, new in new } }
     }
 
     private func loop() {
@@ -106,22 +167,14 @@ public final class PreviewSession: Sendable {
                     Thread.sleep(forTimeInterval: 0.05)
                     continue
                 }
-                let (paths, preview) = state.withLock { state in
-                    defer {
-                        state.dirty = false
-                        state.firstChange = nil
-                        state.lastChange = nil
-                        state.paths = []
-                    }
-                    return (state.paths, state.preview)
+                renderUnrendered()
+                state.withLock { state in
+                    state.dirty = false
+                    state.firstChange = nil
+                    state.lastChange = nil
+                    state.paths = []
                 }
-                var shown: [String: Digest] = [:]
-                if let paths, !paths.isEmpty, paths.allSatisfy({ $0.hasSuffix("/index.md") }), let preview {
-                    shown = renderFirst(paths, with: preview)
-                } else if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil {
-                    log("no first render: paths \(paths.map { $0.sorted().joined(separator: ", ") } ?? "unknown"), preview \(preview != nil)")
-                }
-                build(firstBuild: false, shown: shown)
+                build(firstBuild: false)
             }
         }
     }
@@ -146,10 +199,11 @@ public final class PreviewSession: Sendable {
         return pages.written
     }
 
-    private func build(firstBuild: Bool, shown: [String: Digest] = [:]) {
+    private func build(firstBuild: Bool) {
         let started = ContinuousClock.now
-        // The last build's catalog goes before this build makes its own.
-        state.withLock { $0.preview = nil }
+        // The last build's catalog stays for pages rendered first while this one runs.
+        state.withLock { $0.building = true }
+        defer { state.withLock { $0.building = false } }
         do {
             let report = try Builder(options: options).build()
             state.withLock { state in
@@ -158,12 +212,19 @@ public final class PreviewSession: Sendable {
             }
             let problemPages = server.site.update(documentPages: report.documentPages, diagnostics: report.diagnostics)
             var changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
-            // Pages shown already, and built the same, are not announced again.
+            // Pages shown already, and built the same, are not announced again; the others wait
+            // for the build that includes their edit.
+            let shown = state.withLock { $0.shown }
+            var matched: Set<String> = []
             for (file, fingerprint) in shown {
                 let data = FileManager.default.contents(atPath: options.outputPath.appendingPathComponent(file))
-                if let data, PreviewState.fingerprint(data) == fingerprint, problemPages?.contains(file) != true {
-                    changed?.subtract(Self.urlPaths([file]))
+                if let data, PreviewState.fingerprint(data) == fingerprint {
+                    matched.insert(file)
+                    if problemPages?.contains(file) != true { changed?.subtract(Self.urlPaths([file])) }
                 }
+            }
+            state.withLock { state in
+                for file in matched where state.shown[file] == shown[file] { state.shown.removeValue(forKey: file) }
             }
             if !firstBuild, changed?.isEmpty != true { server.announce(pages: changed.map { Array($0).sorted() }) }
             let what = changed.map { "\($0.count) page\($0.count == 1 ? "" : "s") changed" } ?? "every page changed"
