@@ -28,8 +28,6 @@ public final class PreviewSession: Sendable {
         var paths: Set<String>? = []
         /// What the last successful build left for rendering single pages.
         var preview: PreviewState?
-        /// Every diagnostic shown, from the last build and the pages rendered since.
-        var diagnostics: [Diagnostic] = []
         /// Whether a build is running.
         var building = false
         /// The paths changed since pages were last rendered first; nil when unknown.
@@ -187,14 +185,8 @@ public final class PreviewSession: Sendable {
             if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil { log("no first render for \(paths.sorted())") }
             return [:]
         }
-        let diagnostics = state.withLock { state in
-            state.diagnostics = state.diagnostics.filter { !paths.contains($0.location?.file ?? "") }
-                + pages.diagnostics.values.flatMap { $0 }
-            return state.diagnostics
-        }
-        let problemPages = server.site.update(documentPages: nil, diagnostics: diagnostics)
-        let changed = problemPages.map { Self.urlPaths(Set(pages.written.keys)).union(Self.urlPaths($0)) }
-        server.announce(pages: changed.map { Array($0).sorted() })
+        let problemPages = server.site.replaceProblems(of: pages.diagnostics)
+        server.announce(pages: Self.urlPaths(Set(pages.written.keys).union(problemPages)).sorted())
         log("rendered \(pages.written.count) page\(pages.written.count == 1 ? "" : "s") in \(Self.milliseconds(since: started)) ms; a build follows")
         return pages.written
     }
@@ -206,10 +198,7 @@ public final class PreviewSession: Sendable {
         defer { state.withLock { $0.building = false } }
         do {
             let report = try Builder(options: options).build()
-            state.withLock { state in
-                state.preview = report.previewState
-                state.diagnostics = report.diagnostics
-            }
+            state.withLock { $0.preview = report.previewState }
             let problemPages = server.site.update(documentPages: report.documentPages, diagnostics: report.diagnostics)
             var changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
             // Pages shown already, and built the same, are not announced again; the others wait
@@ -231,7 +220,6 @@ public final class PreviewSession: Sendable {
             log("built \(report.documents) documents in \(Self.milliseconds(since: started)) ms (\(report.rendered) rendered); \(what)"
                 + (report.warnings > 0 ? "; \(report.warnings) warning\(report.warnings == 1 ? "" : "s")" : ""))
         } catch {
-            state.withLock { $0.diagnostics = error.diagnostics }
             let problemPages = server.site.update(documentPages: nil, diagnostics: error.diagnostics)
             if !firstBuild { server.announce(pages: problemPages.map { Array(Self.urlPaths($0)).sorted() }) }
             let errors = error.diagnostics.filter { $0.severity == .error }

@@ -65,9 +65,25 @@ public final class PreviewSite: Sendable {
                 state.pageProblems = pages
                 state.siteProblems = site
             }
-            if site.map(\.description) != state.siteProblems.map(\.description) { return nil }
+            if site != state.siteProblems { return nil }
             let touched = Set(pages.keys).union(state.pageProblems.keys)
-            return touched.filter { pages[$0]?.map(\.description) != state.pageProblems[$0]?.map(\.description) }
+            return touched.filter { pages[$0] != state.pageProblems[$0] }
+        }
+    }
+
+    /// Replaces the problems of some documents (rendered alone, between builds) with those
+    /// given, by document path; returns the pages whose problems changed.
+    public func replaceProblems(of documents: [String: [Diagnostic]]) -> Set<String> {
+        state.withLock { state in
+            var changed: Set<String> = []
+            for (document, diagnostics) in documents {
+                guard let page = state.documentPages[document] else { continue }
+                let shown = diagnostics.filter { $0.severity != .note }
+                guard (state.pageProblems[page] ?? []) != shown else { continue }
+                state.pageProblems[page] = shown.isEmpty ? nil : shown
+                changed.insert(page)
+            }
+            return changed
         }
     }
 

@@ -84,3 +84,20 @@ struct RequestTests {
         #expect(site.update(documentPages: nil, diagnostics: []) == nil)
     }
 }
+
+@Suite("Problems of pages rendered between builds")
+struct ReplacedProblemsTests {
+    @Test("replacing one document's problems touches its page alone and tells whether they changed")
+    func replace() {
+        let site = PreviewSite(output: NSTemporaryDirectory() + "erratum-none-\(UUID().uuidString)")
+        let pages = ["content/en-us/a/index.md": "docs/en-US/docs/A/index.html", "content/fr/a/index.md": "docs/fr/docs/A/index.html"]
+        let old = Diagnostic(.warning, .unknownMacro, "unknown macro 'X'", at: FileLocation(file: "content/fr/a/index.md", line: 2, column: 1))
+        let english = Diagnostic(.warning, .unknownMacro, "unknown macro 'Y'", at: FileLocation(file: "content/en-us/a/index.md", line: 4, column: 1))
+        _ = site.update(documentPages: pages, diagnostics: [old, english])
+        #expect(site.replaceProblems(of: ["content/fr/a/index.md": [old]]).isEmpty, "the same problems change nothing")
+        #expect(site.replaceProblems(of: ["content/fr/a/index.md": []]) == ["docs/fr/docs/A/index.html"])
+        #expect(site.problems(onPage: "docs/fr/docs/A/index.html").isEmpty)
+        #expect(site.problems(onPage: "docs/en-US/docs/A/index.html") == [english], "another page keeps its problems")
+        #expect(site.replaceProblems(of: ["content/new/index.md": [old]]).isEmpty, "a document without a page has none to change")
+    }
+}
