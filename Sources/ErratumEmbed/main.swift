@@ -96,6 +96,8 @@ for folder in folders {
 
 let output = URL(fileURLWithPath: outputPath)
 do {
+    // The same source is left untouched, so that the module is not compiled again for nothing.
+    if let existing = try? Data(contentsOf: output), existing == Data(source.utf8) { exit(0) }
     try Data(source.utf8).write(to: output, options: .atomic)
 } catch {
     fail("cannot write '\(outputPath)': \(error)")
