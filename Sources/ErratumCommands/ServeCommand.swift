@@ -84,9 +84,8 @@ public struct ServeCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let identity = ([FileManager.default.currentDirectoryPath] + contentRoots + [templates ?? ""]).joined(separator: "\0")
-        for byte in identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = Digest.of(identity.utf8).low
         let name = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent
         let project = name.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } + "-" + String(hash, radix: 16)
         return cache.appendingPathComponent("erratum/serve").appendingPathComponent(project).appendingPathComponent("Output")

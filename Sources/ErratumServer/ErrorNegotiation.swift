@@ -1,30 +1,11 @@
+import ErratumCore
 import Foundation
 
 /// Which of the built error bodies answers a request: the language from `Accept-Language`
 /// among those built, the format from `Accept` — as the nginx and Apache configs choose.
 public struct ErrorNegotiation: Sendable, Equatable {
-    /// An error body's format, with its file suffix and media type.
-    public enum Format: String, Sendable, CaseIterable {
-        case html, json, problem
-
-        /// The file beside `<code>`: `404.html`, `404.json`, `404.problem.json`.
-        public var suffix: String {
-            switch self {
-            case .html: ".html"
-            case .json: ".json"
-            case .problem: ".problem.json"
-            }
-        }
-
-        /// The `Content-Type`.
-        public var mediaType: String {
-            switch self {
-            case .html: "text/html; charset=utf-8"
-            case .json: "application/json"
-            case .problem: "application/problem+json"
-            }
-        }
-    }
+    /// An error body's format: the files `erratum build` writes, with their suffix and media type.
+    public typealias Format = ErrorPages.Format
 
     /// The language folder chosen.
     public let language: String

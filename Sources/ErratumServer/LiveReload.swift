@@ -64,10 +64,6 @@ enum LiveReload {
 
     /// A fingerprint of an addition, for the page's ETag.
     static func stamp(_ addition: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in addition.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return hash
+        Digest.of(addition.utf8).low
     }
 }

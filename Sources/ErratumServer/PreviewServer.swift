@@ -56,10 +56,14 @@ public final class PreviewServer: Sendable {
 
     /// Tells every open page which pages changed (URL paths, decoded), or that all did.
     public func announce(pages: [String]?) {
-        var payload = "{\"all\":\(pages == nil),\"pages\":["
-        payload += (pages ?? []).map { "\"" + Self.jsonEscaped($0) + "\"" }.joined(separator: ",")
-        payload += "]}"
-        events.send("event: change\ndata: \(payload)\n\n")
+        struct Change: Encodable {
+            let all: Bool
+            let pages: [String]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let payload = try? encoder.encode(Change(all: pages == nil, pages: pages ?? [])) else { return }
+        events.send("event: change\ndata: \(String(decoding: payload, as: UTF8.self))\n\n")
     }
 
     /// The number of pages listening for changes.
@@ -77,19 +81,6 @@ public final class PreviewServer: Sendable {
             return String(cString: strerror(error.errnoCode)).lowercased()
         }
         return "\(error)"
-    }
-
-    static func jsonEscaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }
 

@@ -25,18 +25,29 @@ enum HTTPClient {
         var description: String
     }
 
-    static func send(_ method: String, port: Int, path: String, headers: [(String, String)] = [],
-                     body: String? = nil) throws -> HTTPResponse {
+    /// A socket connected to 127.0.0.1:`port` whose reads give up after `timeout`; the caller
+    /// closes it.
+    static func connection(port: Int, timeout: timeval = timeval(tv_sec: 10, tv_usec: 0)) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        defer { close(socket) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeout
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        guard connected == 0 else {
+            let code = errno
+            close(socket)
+            throw Failure(description: "cannot connect to 127.0.0.1:\(port): errno \(code)")
+        }
+        return socket
+    }
+
+    static func send(_ method: String, port: Int, path: String, headers: [(String, String)] = [],
+                     body: String? = nil) throws -> HTTPResponse {
+        let socket = try connection(port: port)
+        defer { close(socket) }
 
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
@@ -64,16 +75,8 @@ enum HTTPClient {
     /// Sends `bytes` as they are and returns what comes back, and whether the server closed
     /// the connection (rather than leaving it open until the read timed out).
     static func sendRaw(_ bytes: String, port: Int) throws -> (text: String, closed: Bool) {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
+        let socket = try connection(port: port)
         defer { close(socket) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "cannot connect to 127.0.0.1:\(port): errno \(errno)") }
         let request = Array(bytes.utf8)
         guard request.withUnsafeBytes({ write(socket, $0.baseAddress, $0.count) }) == request.count else {
             throw Failure(description: "write failed: errno \(errno)")

@@ -83,8 +83,6 @@ public final class PreviewState: Sendable {
 
     /// The fingerprint of a file's bytes, to tell whether a build wrote the same page again.
     public static func fingerprint(_ data: Data) -> Digest {
-        var hasher = StableHasher()
-        data.withUnsafeBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
+        Digest.of(data)
     }
 }
