@@ -119,6 +119,11 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let events: EventStreams
     private var request: HTTPRequestHead?
     private var streaming = false
+    /// Requests answered off the event loop and not yet written: later ones wait their turn.
+    private var inFlight = 0
+    /// Where this connection's requests are answered while the site is made on request (a
+    /// page's render, or the wait for what renders it, must not hold the event loop).
+    private lazy var queue = DispatchQueue(label: "erratum-serve-connection")
 
     init(site: PreviewSite, events: EventStreams) {
         self.site = site
@@ -134,9 +139,23 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head = request, !streaming else { return }
             request = nil
-            let response = site.respond(method: head.method.rawValue, target: head.uri,
-                                        headers: head.headers.map { (name: $0.name, value: $0.value) })
-            write(response, for: head, context: context)
+            let headers = head.headers.map { (name: $0.name, value: $0.value) }
+            let site = site
+            guard !site.isReady || inFlight > 0 else {
+                write(site.respond(method: head.method.rawValue, target: head.uri, headers: headers), for: head, context: context)
+                return
+            }
+            // Answered in turn on the connection's queue, written back in the same order.
+            inFlight += 1
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            queue.async {
+                let response = site.respond(method: head.method.rawValue, target: head.uri, headers: headers)
+                bound.eventLoop.execute {
+                    let (handler, context) = bound.value
+                    handler.inFlight -= 1
+                    handler.write(response, for: head, context: context)
+                }
+            }
         }
     }
 

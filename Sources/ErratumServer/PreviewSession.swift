@@ -40,6 +40,8 @@ public final class PreviewSession: Sendable {
         var lastChange: ContinuousClock.Instant?
         var stopped = false
         var builds = 0
+        /// What makes pages on request until the first build is done.
+        var onDemand: PreviewState?
     }
 
     /// The longest a build waits for a git command that holds its index (a checkout) to finish.
@@ -55,14 +57,25 @@ public final class PreviewSession: Sendable {
     private let fastWakeUp = DispatchSemaphore(value: 0)
     /// One page render at a time, whichever thread asks.
     private let rendering = NSLock()
+    /// Stops the build under way when the session stops.
+    private let cancellation = BuildCancellation()
+    /// Signalled when the building thread has ended.
+    private let ended = DispatchSemaphore(value: 0)
 
     /// A session building with `options` (its output is what `server` serves).
     public init(options: BuildOptions, server: PreviewServer, log: @escaping @Sendable (String) -> Void) {
         var options = options
         options.cache = true
         options.reportsOutputChanges = true
-        options.waitsForOtherBuild = false
+        // Another preview of the same project builds into the same folder: each build waits
+        // for the other's to end.
+        options.waitsForOtherBuild = true
+        let output = options.outputPath
+        options.waitingForOtherBuild = { holder in
+            log("waiting for another build\(holder.map { " (pid \($0))" } ?? "") to finish writing \(output)")
+        }
         options.retainsPreviewState = true
+        options.cancellation = cancellation
         self.options = options
         self.server = server
         self.log = log
@@ -72,15 +85,38 @@ public final class PreviewSession: Sendable {
     /// Builds finished so far.
     public var builds: Int { state.withLock { $0.builds } }
 
-    /// Runs the first build, then starts the thread that builds after changes.
+    /// Starts the thread that builds: first the whole site (its pages made on request
+    /// meanwhile, when no earlier preview left an output to serve), then after each change.
     public func start() {
-        build(firstBuild: true)
-        let thread = Thread { [self] in loop() }
+        let onDemand = !server.site.isReady
+        // Requests from now on wait for what makes pages, not for the build.
+        if onDemand { server.site.preparing() }
+        let thread = Thread { [self] in
+            if onDemand { prepare() }
+            build(firstBuild: true)
+            loop()
+            ended.signal()
+        }
         thread.name = "erratum-rebuild"
         thread.start()
         let fast = Thread { [self] in fastLane() }
         fast.name = "erratum-render-first"
         fast.start()
+    }
+
+    /// Loads what makes pages on request (front matter and catalog, no output written).
+    private func prepare() {
+        let started = ContinuousClock.now
+        do {
+            let preview = try Builder(options: options).preview()
+            state.withLock { $0.onDemand = preview }
+            server.site.serveOnDemand(preview)
+            log("loaded \(preview.documentPages.count) documents in \(Self.milliseconds(since: started)) ms; "
+                + "pages are made on request until the first build is done")
+        } catch {
+            server.site.serveOnDemand(nil, problems: error.diagnostics)
+            for problem in error.diagnostics.filter({ $0.severity == .error }).prefix(5) { log(problem.description) }
+        }
     }
 
     /// Notes changed sources (nil: unknown ones); a build follows once they are quiet.
@@ -98,11 +134,14 @@ public final class PreviewSession: Sendable {
         fastWakeUp.signal()
     }
 
-    /// Stops building after the build under way, if any.
+    /// Stops the build under way (its output left as it was) and the building thread.
     public func stop() {
         state.withLock { $0.stopped = true }
+        cancellation.cancel("the preview stopped")
         wakeUp.signal()
         fastWakeUp.signal()
+        // A cancelled build stops at its next document and removes what it staged.
+        _ = ended.wait(timeout: .now() + 30)
     }
 
     /// While a build runs, renders edited pages first once their files are quiet, with the
@@ -137,6 +176,13 @@ public final class PreviewSession: Sendable {
             defer { state.unrendered = [] }
             return (state.unrendered, state.preview)
         }
+        if let paths, let onDemand = state.withLock({ $0.preview == nil ? $0.onDemand : nil }), !server.site.isReady {
+            // Pages made on request are made from their files as they are now: asking again is enough.
+            let pages = onDemand.documentPages
+            let changed = paths.compactMap { pages[$0] }
+            if !changed.isEmpty { server.announce(pages: Self.urlPaths(Set(changed)).sorted()) }
+            return
+        }
         guard let paths, !paths.isEmpty, paths.allSatisfy({ $0.hasSuffix("/index.md") }), let preview else {
             if ProcessInfo.processInfo.environment["ERRATUM_SERVE_DEBUG"] != nil, paths?.isEmpty != true {
                 log("no first render: paths \(paths.map { $0.sorted().joined(separator: ", ") } ?? "unknown")")
@@ -149,6 +195,7 @@ public final class PreviewSession: Sendable {
 
     private func loop() {
         while true {
+            if state.withLock({ $0.stopped }) { return }
             wakeUp.wait()
             while true {
                 let (stopped, dirty, first, last) = state.withLock { ($0.stopped, $0.dirty, $0.firstChange, $0.lastChange) }
@@ -198,7 +245,10 @@ public final class PreviewSession: Sendable {
         defer { state.withLock { $0.building = false } }
         do {
             let report = try Builder(options: options).build()
-            state.withLock { $0.preview = report.previewState }
+            state.withLock { state in
+                state.preview = report.previewState
+                state.onDemand = nil
+            }
             let problemPages = server.site.update(documentPages: report.documentPages, diagnostics: report.diagnostics)
             var changed = Self.changedPages(report.changedFiles, problemPages: problemPages)
             // Pages shown already, and built the same, are not announced again; the others wait
@@ -220,6 +270,7 @@ public final class PreviewSession: Sendable {
             log("built \(report.documents) documents in \(Self.milliseconds(since: started)) ms (\(report.rendered) rendered); \(what)"
                 + (report.warnings > 0 ? "; \(report.warnings) warning\(report.warnings == 1 ? "" : "s")" : ""))
         } catch {
+            if cancellation.cancelledReason != nil { return }
             let problemPages = server.site.update(documentPages: nil, diagnostics: error.diagnostics)
             if !firstBuild { server.announce(pages: problemPages.map { Array(Self.urlPaths($0)).sorted() }) }
             let errors = error.diagnostics.filter { $0.severity == .error }

@@ -17,8 +17,10 @@ final class ServeProcess: Sendable {
         return ErrorPagesBuild.repoRoot + "/.build/debug/erratum"
     }
 
-    /// Starts `erratum serve --port 0 <arguments>` in `folder` and waits for its first build.
-    init(folder: String, arguments: [String] = [], port requested: Int = 0) throws {
+    /// Starts `erratum serve --port 0 <arguments>` in `folder` and waits for its first build
+    /// (or, with `until`, for a log line holding one of those texts).
+    init(folder: String, arguments: [String] = [], port requested: Int = 0,
+         until markers: [String] = ["erratum: built ", "build failed"]) throws {
         self.folder = folder
         logPath = folder + "/serve.log"
         var environment = ProcessInfo.processInfo.environment
@@ -37,7 +39,7 @@ final class ServeProcess: Sendable {
         while ContinuousClock.now < deadline {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             if let range = log.range(of: #"serving http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression),
-               log.contains("erratum: built ") || log.contains("build failed") {
+               markers.contains(where: log.contains) {
                 found = Int(log[range].split(separator: ":").last?.dropLast() ?? "")
                 break
             }

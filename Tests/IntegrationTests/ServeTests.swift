@@ -328,3 +328,117 @@ struct ServeFirstRenderTests {
         #expect(!serve.log.contains("erratum: rendered"), "\(serve.log)")
     }
 }
+
+/// The output lock of a preview's build folder, held by the test: the preview's builds wait
+/// for it, so that what it serves before its first build, or between builds, can be seen.
+final class HeldOutputLock {
+    private let descriptor: Int32
+
+    init(output: String) throws {
+        let path = OutputLock.path(forOutput: output)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            throw HTTPClient.Failure(description: "cannot lock \(path)")
+        }
+    }
+
+    /// Lets the builds go on.
+    func release() {
+        flock(descriptor, LOCK_UN)
+    }
+
+    deinit { close(descriptor) }
+}
+
+@Suite("erratum serve before its first build")
+struct ServeOnRequestTests {
+    @Test("with no output yet, pages, folders, error pages and the home are made on request; an edit reloads; the build takes over")
+    func pagesOnRequest() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        let output = project.path("preview/Output")
+        let lock = try HeldOutputLock(output: output)
+        let serve = try ServeProcess(folder: project.folder, arguments: ["--output", output], until: ["waiting for another build"])
+        defer { _ = serve.stop() }
+        #expect(serve.log.contains("pages are made on request until the first build is done"), "\(serve.log)")
+
+        let page = try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage)
+        #expect(page.status == 200 && page.text.contains("503 Service Unavailable"), "\(page.status) \(serve.log)")
+        #expect(page.text.contains("/.erratum-serve/reload.js"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/docs"), "nothing built yet")
+        let etag = try #require(page.header("ETag"))
+        let again = try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage, headers: [("If-None-Match", etag)])
+        #expect(again.status == 304)
+        let folder = try HTTPClient.send("GET", port: serve.port, path: "/en-US/docs/Web/HTTP/Reference/Status")
+        #expect(folder.status == 301 && folder.header("Location") == "/en-US/docs/Web/HTTP/Reference/Status/")
+        let home = try HTTPClient.send("GET", port: serve.port, path: "/")
+        #expect(home.status == 200 && home.text.contains("fr/index.html"))
+        let stylesheet = try HTTPClient.send("HEAD", port: serve.port, path: "/static/erratum.css")
+        #expect(stylesheet.status == 200 && stylesheet.header("Content-Type") == "text/css; charset=utf-8" && stylesheet.body.isEmpty)
+        let missing = try HTTPClient.send("GET", port: serve.port, path: "/fr/docs/Nulle/Part",
+                                          headers: [("Accept-Language", "fr"), ("Accept", "application/problem+json")])
+        #expect(missing.status == 404 && missing.header("Content-Language") == "fr"
+            && missing.header("Content-Type") == "application/problem+json", "\(missing.headers)")
+        #expect(missing.text.contains("\"status\": 404") || missing.text.contains("\"status\":404"), "\(missing.text)")
+        let body = try HTTPClient.send("GET", port: serve.port, path: "/.erratum/de/503.json")
+        #expect(body.status == 200 && body.header("Content-Type") == "application/json")
+
+        // An edit is announced, and the page asked again is made from the file as it is now.
+        let events = try EventStreamReader(port: serve.port)
+        _ = events.read()
+        try project.write(ServeProject.englishFile, try project.read(ServeProject.englishFile) + "\nMade on request.\n")
+        var received = ""
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !received.contains("event: change"), ContinuousClock.now < deadline { received += events.read() }
+        #expect(received.contains("\"pages\":[\"\(ServeProject.englishPage)\"]"), "\(received) \(serve.log)")
+        #expect(try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage).text.contains("Made on request."))
+
+        lock.release()
+        #expect(serve.waitForLog("erratum: built "), "\(serve.log)")
+        #expect(FileManager.default.fileExists(atPath: output + "/docs/index.html"))
+        let built = try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage)
+        #expect(built.status == 200 && built.text.contains("Made on request."))
+        #expect(built.header("ETag") != etag)
+    }
+
+    @Test("SIGTERM while the first build waits ends the server at once with exit 0, nothing written")
+    func stopBeforeFirstBuild() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        let output = project.path("preview/Output")
+        let lock = try HeldOutputLock(output: output)
+        defer { lock.release() }
+        let serve = try ServeProcess(folder: project.folder, arguments: ["--output", output], until: ["waiting for another build"])
+        let started = ContinuousClock.now
+        #expect(serve.stop(SIGTERM) == 0, "\(serve.log)")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(serve.log.contains("stopped by SIGTERM"))
+        #expect(!FileManager.default.fileExists(atPath: output), "\(serve.log)")
+    }
+
+    @Test("an edit made while a build runs is rendered and announced without waiting for that build")
+    func editDuringBuild() throws {
+        let project = try ServeProject()
+        defer { project.cleanUp() }
+        let output = project.path("preview/Output")
+        let serve = try ServeProcess(folder: project.folder, arguments: ["--output", output])
+        defer { _ = serve.stop() }
+        let events = try EventStreamReader(port: serve.port)
+        _ = events.read()
+        // The next build waits for the lock, as a long one would still be running.
+        let lock = try HeldOutputLock(output: output)
+        try project.write(ServeProject.frenchFile, try project.read(ServeProject.frenchFile) + "\nAvant la construction.\n")
+        #expect(serve.waitForLog("waiting for another build"), "\(serve.log)")
+        try project.write(ServeProject.englishFile, try project.read(ServeProject.englishFile) + "\nWhile a build runs.\n")
+        var received = ""
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !received.contains(ServeProject.englishPage), ContinuousClock.now < deadline { received += events.read() }
+        #expect(received.contains("\"pages\":[\"\(ServeProject.englishPage)\"]"), "\(received) \(serve.log)")
+        #expect(try HTTPClient.send("GET", port: serve.port, path: ServeProject.englishPage).text.contains("While a build runs."))
+        #expect(serve.log.components(separatedBy: "erratum: built ").count - 1 == 1, "the build still waits: \(serve.log)")
+        lock.release()
+        #expect(serve.waitForLog("erratum: built ", count: 2), "\(serve.log)")
+        #expect(try HTTPClient.send("GET", port: serve.port, path: ServeProject.frenchPage).text.contains("Avant la construction."))
+    }
+}

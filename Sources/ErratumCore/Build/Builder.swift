@@ -201,6 +201,32 @@ public struct Builder: Sendable {
         }
     }
 
+    /// Loads what pages are made of, and nothing more, for a preview to make each page on its
+    /// first request while its first build runs (`PreviewState.file(at:)`): templates, strings,
+    /// every document's front matter, the catalog. Documents are read without the outline
+    /// digests a build's source cache keeps (a cmark parse of every body, three quarters of a
+    /// first build's loading), and nothing is written.
+    ///
+    /// - Throws: `DiagnosticError` when the templates or strings cannot be loaded or a content
+    ///   root does not exist. Problems of single files do not throw: their documents are left
+    ///   out, and the problems kept in the state (`siteProblems`, or over their pages).
+    public func preview() throws(DiagnosticError) -> PreviewState {
+        let templateFiles = try TemplateFiles(overrides: options.templatesRoot, builtIn: options.builtInTemplates)
+        let templates = try TemplateLibrary(files: templateFiles)
+        let strings = try Self.loadStrings(from: templateFiles)
+        let history = ContentHistory.start(roots: options.contentRoots)
+        let (content, problems) = try ContentLoader(roots: options.contentRoots, bodies: .onDisk).load()
+        let catalog = Catalog(content)
+        let renderer = DocumentRenderer(catalog: catalog, strings: strings, style: .offline(liveBase: options.liveBase))
+        let finishedHistory = history.finish()
+        let site = Site(catalog: catalog, strings: strings, liveBase: options.liveBase,
+                        sourceCommitDay: { finishedHistory.day(ofCommit: $0) })
+        return PreviewState(catalog: catalog, renderer: renderer, site: site, templates: templates, output: options.outputPath,
+                            errorSettings: try? errorPageSettings(strings: strings),
+                            errorsRoot: options.errorsRoot ?? Self.absolute(options.outputPath.appendingPathComponent("errors")),
+                            loadProblems: problems)
+    }
+
     /// The paths added, changed (made from another key) or removed between two outputs, sorted.
     static func changes(from old: OutputManifest, to new: OutputManifest) -> [String] {
         var changed = new.entries.compactMap { path, entry in old.entries[path]?.key == entry.key ? nil : path }

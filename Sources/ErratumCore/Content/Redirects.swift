@@ -101,6 +101,13 @@ public struct Redirects: Sendable {
         table[FoldedKey(url)]?.to
     }
 
+    /// The redirect whose source is `url` (compared case-insensitively), with its source as
+    /// written in the table.
+    public func redirect(of url: String) -> (from: String, to: String)? {
+        guard let index = table.index(forKey: FoldedKey(url)) else { return nil }
+        return (table[index].key.text, table[index].value.to)
+    }
+
     /// All redirects, sorted by source, as written.
     public var entries: [(from: String, to: String)] {
         table.map { (key: $0.key.folded, from: $0.key.text, to: $0.value.to) }

@@ -175,31 +175,37 @@ struct RedirectStubs {
             }
             let words = site.words(language: site.strings.language(for: locale))
             for (from, to) in table.entries {
-                guard let (fromLocale, slug) = Catalog.parseDocsPath(from), fromLocale == locale else { continue }
-                let parts = slug.split(separator: "/").map(String.init)
-                guard !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else { continue }
-                let folder = [fromLocale.tag, "docs"] + parts
-                let path = "docs/" + (folder + ["index.html"]).joined(separator: "/")
-                guard used.insert(path.lowercased()).inserted else { continue }
-                let href: String
-                let title: String
-                switch site.catalog.resolve(from) {
-                case let .found(document, fragment), let .onlyInEnglish(document, fragment):
-                    href = SitePaths.relative(from: folder, to: SitePaths.file(of: document)) + (fragment.map { "#" + $0 } ?? "")
-                    title = document.frontMatter.title
-                case let .missing(url, fragment):
-                    href = site.liveBase + url + (fragment.map { "#" + $0 } ?? "")
-                    title = href
-                case .notDocs:
-                    href = to.hasPrefix("https://") || to.hasPrefix("http://") ? to : site.liveBase + to
-                    title = href
-                }
-                let context = RedirectContext(lang: fromLocale.tag, title: title, href: href, words: words)
+                guard let (path, context) = stub(from: from, to: to, locale: locale, words: words),
+                      used.insert(path.lowercased()).inserted else { continue }
                 batch.append((path, context))
                 if batch.count == Self.batchSize { try flush() }
             }
             try flush()
         }
+    }
+
+    /// The stub of one redirect of `locale`'s table, with its path; nil when `from` is no
+    /// document URL of that locale.
+    func stub(from: String, to: String, locale: ContentLocale, words: SitePageContext.Words) -> (path: String, context: RedirectContext)? {
+        guard let (fromLocale, slug) = Catalog.parseDocsPath(from), fromLocale == locale else { return nil }
+        let parts = slug.split(separator: "/").map(String.init)
+        guard !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else { return nil }
+        let folder = [fromLocale.tag, "docs"] + parts
+        let path = "docs/" + (folder + ["index.html"]).joined(separator: "/")
+        let href: String
+        let title: String
+        switch site.catalog.resolve(from) {
+        case let .found(document, fragment), let .onlyInEnglish(document, fragment):
+            href = SitePaths.relative(from: folder, to: SitePaths.file(of: document)) + (fragment.map { "#" + $0 } ?? "")
+            title = document.frontMatter.title
+        case let .missing(url, fragment):
+            href = site.liveBase + url + (fragment.map { "#" + $0 } ?? "")
+            title = href
+        case .notDocs:
+            href = to.hasPrefix("https://") || to.hasPrefix("http://") ? to : site.liveBase + to
+            title = href
+        }
+        return (path, RedirectContext(lang: fromLocale.tag, title: title, href: href, words: words))
     }
 }
 
