@@ -77,7 +77,7 @@ public struct FrontMatterParser: Sendable {
         }
         let root: Node?
         do {
-            root = try YAMLText.compose(yaml)
+            root = try YAMLText.composeStrings(yaml)
         } catch let error as YamlError {
             throw DiagnosticError(.frontMatter, "front matter is not valid YAML: \(Self.problem(of: error))",
                                   at: Self.mark(of: error).map { location(yamlMark: $0) } ?? location(2, 1))
@@ -183,7 +183,8 @@ extension FrontMatterParser {
         }
 
         private func string(_ node: Node, key: String) throws(DiagnosticError) -> String {
-            guard case let .scalar(scalar) = node, scalar.tag != .init(.null) || !scalar.string.isEmpty else {
+            // An empty value is null; a written `null` or `~` is taken as its text, as before.
+            guard case let .scalar(scalar) = node, !(scalar.isNull && scalar.string.isEmpty) else {
                 throw typeError(node, key: key, expected: "a string")
             }
             return scalar.string

@@ -118,4 +118,22 @@ enum YAMLText {
     static func compose(_ text: String) throws -> Node? {
         try Yams.compose(yaml: text, .default, constructor, .utf8)
     }
+
+    /// Composes text whose every value is read as a string (front matter): no scalar is
+    /// matched against the core schema's patterns for numbers, booleans, dates and null, which
+    /// Yams does with a regular expression per scalar, twice (once more for the duplicate-key
+    /// check) — half of parsing a document's front matter. `nullWords` tells a plain null.
+    static func composeStrings(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, .basic, constructor, .utf8)
+    }
+
+    /// The plain scalars YAML's core schema reads as null.
+    static let nullWords: Set<String> = ["", "~", "null", "Null", "NULL"]
+}
+
+extension Node.Scalar {
+    /// Whether the core schema reads this scalar as null, whatever the resolver composed it with.
+    var isNull: Bool {
+        tag == Tag(.null) || (style == .plain && YAMLText.nullWords.contains(string))
+    }
 }
