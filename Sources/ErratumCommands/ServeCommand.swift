@@ -60,17 +60,22 @@ public struct ServeCommand: ParsableCommand {
             DiagnosticPrinter.printLine("erratum: " + line, toStandardError: true)
         }
         let watched = contentRoots + (inputs.templateOverrides.map { [$0] } ?? [])
+        // What makes pages on request loads first, on every core; the sources' folders are
+        // walked for watching after it, while the first pages are made.
+        session.start()
+        DiagnosticPrinter.printLine("erratum: serving \(server.url) (watching \(watched.joined(separator: ", ")); "
+                                    + "building into \(output)); Ctrl-C stops", toStandardError: true)
+        session.waitForPreparation()
         let watcher: DirectoryWatcher
         do {
             watcher = try DirectoryWatcher(roots: watched) { paths, overflowed in session.sourcesChanged(overflowed ? nil : paths) }
         } catch {
+            session.stop()
             server.close()
             DiagnosticPrinter.print(error.diagnostics)
             throw ExitCode.failure
         }
-        DiagnosticPrinter.printLine("erratum: serving \(server.url) (watching \(watched.joined(separator: ", ")); "
-                                    + "building into \(output)); Ctrl-C stops", toStandardError: true)
-        session.start()
+        session.sourcesWatched()
         let signal = stop.wait()
         watcher.stop()
         session.stop()

@@ -61,6 +61,11 @@ public final class PreviewSession: Sendable {
     private let cancellation = BuildCancellation()
     /// Signalled when the building thread has ended.
     private let ended = DispatchSemaphore(value: 0)
+    /// Signalled once the sources are watched: the first build reads them after that, so that
+    /// no change falls between its reading and the watching.
+    private let watched = DispatchSemaphore(value: 0)
+    /// Signalled once what makes pages on request is loaded (at once when nothing is).
+    private let prepared = DispatchSemaphore(value: 0)
 
     /// A session building with `options` (its output is what `server` serves).
     public init(options: BuildOptions, server: PreviewServer, log: @escaping @Sendable (String) -> Void) {
@@ -87,12 +92,20 @@ public final class PreviewSession: Sendable {
 
     /// Starts the thread that builds: first the whole site (its pages made on request
     /// meanwhile, when no earlier preview left an output to serve), then after each change.
+    /// The first build waits for `sourcesWatched()`, so that every change after its reading is
+    /// seen; a page made on request reads its file when asked.
     public func start() {
         let onDemand = !server.site.isReady
         // Requests from now on wait for what makes pages, not for the build.
         if onDemand { server.site.preparing() }
         let thread = Thread { [self] in
             if onDemand { prepare() }
+            prepared.signal()
+            watched.wait()
+            if state.withLock({ $0.stopped }) {
+                ended.signal()
+                return
+            }
             build(firstBuild: true)
             loop()
             ended.signal()
@@ -119,6 +132,18 @@ public final class PreviewSession: Sendable {
         }
     }
 
+    /// Waits until what makes pages on request is loaded: the sources' folders are then
+    /// walked for watching without taking a core from that loading.
+    public func waitForPreparation() {
+        prepared.wait()
+    }
+
+    /// Tells the session that the sources are watched (or that they never will be, the
+    /// session stopping): the first build may read them.
+    public func sourcesWatched() {
+        watched.signal()
+    }
+
     /// Notes changed sources (nil: unknown ones); a build follows once they are quiet.
     public func sourcesChanged(_ paths: Set<String>?) {
         let now = ContinuousClock.now
@@ -138,6 +163,7 @@ public final class PreviewSession: Sendable {
     public func stop() {
         state.withLock { $0.stopped = true }
         cancellation.cancel("the preview stopped")
+        watched.signal()
         wakeUp.signal()
         fastWakeUp.signal()
         // A cancelled build stops at its next document and removes what it staged.

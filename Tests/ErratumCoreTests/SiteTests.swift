@@ -228,4 +228,12 @@ struct PlainTextTests {
         #expect(Summary.firstParagraph(of: "\n\n") == nil)
         #expect(Summary.firstParagraph(of: "Only line, no newline") == "Only line, no newline")
     }
+
+    @Test("a summary keeps a link's text, drops emphasis and code marks, and leaves other brackets and any script as they are")
+    func summaryMarkup() {
+        #expect(Summary.firstParagraph(of: "Die [Antwort](/de/docs/Web/HTTP) ist **fett** und `Code` — ünïcödé 😀.")
+            == "Die Antwort ist fett und Code — ünïcödé 😀.")
+        #expect(Summary.firstParagraph(of: "An [unclosed link and [a](b) (c) [d] (e)") == "An unclosed link and [a (c) [d] (e)", "the first ] after a [ closes it")
+        #expect(Summary.firstParagraph(of: "{{Glossary(\"HTTP\")}} über `a<b` [x](y") == "HTTP über a&lt;b [x](y")
+    }
 }

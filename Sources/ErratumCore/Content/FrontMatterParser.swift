@@ -184,7 +184,7 @@ extension FrontMatterParser {
 
         private func string(_ node: Node, key: String) throws(DiagnosticError) -> String {
             // An empty value is null; a written `null` or `~` is taken as its text, as before.
-            guard case let .scalar(scalar) = node, !(scalar.isNull && scalar.string.isEmpty) else {
+            guard case let .scalar(scalar) = node, !(scalar.string.isEmpty && scalar.isNull) else {
                 throw typeError(node, key: key, expected: "a string")
             }
             return scalar.string

@@ -134,6 +134,6 @@ enum YAMLText {
 extension Node.Scalar {
     /// Whether the core schema reads this scalar as null, whatever the resolver composed it with.
     var isNull: Bool {
-        tag == Tag(.null) || (style == .plain && YAMLText.nullWords.contains(string))
+        (style == .plain && YAMLText.nullWords.contains(string)) || tag.description == Tag.Name.null.rawValue
     }
 }

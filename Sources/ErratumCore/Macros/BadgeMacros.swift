@@ -117,9 +117,11 @@ enum Summary {
         // of lines, and every landing page and search index asks for this.
         var rest = body[...]
         while !rest.isEmpty {
-            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            // "\n" is one byte and never inside another character's bytes (`\r\n` was made `\n`
+            // when the file was read).
+            let end = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) ?? rest.endIndex
             let line = rest[..<end]
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty {
                 if lines.isEmpty { continue } else { break }
@@ -155,20 +157,33 @@ enum Summary {
 
     /// Drops the emphasis and code markers and link syntax of plain Markdown prose.
     static func stripMarkdown(_ text: String) -> String {
-        var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "[", let close = text[index...].firstIndex(of: "]"),
-               text.index(after: close) < text.endIndex, text[text.index(after: close)] == "(",
-               let end = text[close...].firstIndex(of: ")") {
-                result += text[text.index(after: index)..<close]
-                index = text.index(after: end)
-                continue
+        // Byte by byte: every mark is ASCII, and a summary is taken of every document at load.
+        var text = text
+        return text.withUTF8 { bytes in
+            func first(_ byte: UInt8, from start: Int) -> Int? {
+                var index = start
+                while index < bytes.count {
+                    if bytes[index] == byte { return index }
+                    index += 1
+                }
+                return nil
             }
-            if character != "*" && character != "`" { result.append(character) }
-            index = text.index(after: index)
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "["), let close = first(UInt8(ascii: "]"), from: index + 1),
+                   close + 1 < bytes.count, bytes[close + 1] == UInt8(ascii: "("),
+                   let end = first(UInt8(ascii: ")"), from: close + 1) {
+                    result += bytes[(index + 1)..<close]
+                    index = end + 1
+                    continue
+                }
+                if byte != UInt8(ascii: "*") && byte != UInt8(ascii: "`") { result.append(byte) }
+                index += 1
+            }
+            return String(decoding: result, as: UTF8.self)
         }
-        return result
     }
 }
