@@ -23,23 +23,6 @@ struct RequestTests {
         }
     }
 
-    @Test("error bodies: the language from Accept-Language among those built, the format from Accept")
-    func negotiation() {
-        let languages = ["en", "de", "fr"]
-        func choose(_ accept: String?, _ language: String?) -> String {
-            let choice = ErrorNegotiation(accept: accept, acceptLanguage: language, languages: languages)
-            return choice.language + choice.format.suffix
-        }
-        #expect(choose(nil, nil) == "en.html")
-        #expect(choose("text/html,application/xhtml+xml,*/*;q=0.8", "fr-CH, fr;q=0.9, en;q=0.8") == "fr.html")
-        #expect(choose("application/json", "de") == "de.json")
-        #expect(choose("application/problem+json", "es, de;q=0.5") == "de.problem.json")
-        #expect(choose("application/problem+json, application/json;q=0.9", nil) == "en.problem.json")
-        #expect(choose("application/json, text/html;q=0.5", "pt") == "en.json")
-        #expect(choose("*/*", "fr;q=0, de") == "de.html", "q=0 refuses")
-        #expect(choose("text/html;q=0, application/*", "*") == "en.json")
-    }
-
     @Test("the addition goes before the last </body>; problems are escaped; the stamp follows the addition")
     func additions() throws {
         let problem = Diagnostic(.error, .frontMatterType, "front matter has no 'title' <here>",
