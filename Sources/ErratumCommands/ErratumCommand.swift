@@ -13,7 +13,7 @@ public struct ErratumCommand: ParsableCommand {
         --templates, replaces or adds to them file by file.
         """,
         version: ErratumVersion.description,
-        subcommands: [BuildCommand.self, CheckCommand.self, CoverageCommand.self, ServeCommand.self, InitCommand.self, TemplatesCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self, CoverageCommand.self, ServeCommand.self, ServeErrorsCommand.self, InitCommand.self, TemplatesCommand.self],
         defaultSubcommand: nil
     )
 

@@ -25,7 +25,11 @@ struct InputOptions: ParsableArguments {
     /// The folder overriding the built-in templates: the one named, or `templates/` when the
     /// current folder has one.
     var templateOverrides: String? {
-        if let templatesRoot { return templatesRoot }
+        templatesRoot ?? Self.defaultTemplates
+    }
+
+    /// `templates/` when the current folder has one.
+    static var defaultTemplates: String? {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: "templates", isDirectory: &isDirectory) && isDirectory.boolValue ? "templates" : nil
     }

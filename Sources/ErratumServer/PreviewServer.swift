@@ -11,48 +11,26 @@ import Synchronization
 public final class PreviewServer: Sendable {
     /// What it serves.
     public let site: PreviewSite
-    /// The port it listens on (the one chosen by the system when asked for 0).
-    public let port: Int
-    /// The address it listens on.
-    public let host: String
-    private let events: EventStreams
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: any Channel
+    private let events: ChannelSet
+    private let listener: HTTPListener
 
     /// Listens on `host`:`port`.
     ///
     /// - Throws: `DiagnosticError` (`serve`) when the address cannot be bound (in use, not an
     ///   address of this machine, a port below 1024 without the right).
     public init(site: PreviewSite, host: String, port: Int) throws(DiagnosticError) {
-        let events = EventStreams()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(PreviewHandler(site: site, events: events))
-                }
-            }
-        do {
-            channel = try bootstrap.bind(host: host, port: port).wait()
-        } catch {
-            try? group.syncShutdownGracefully()
-            throw DiagnosticError(.serve, "cannot listen on \(host):\(port): \(Self.describe(error))")
-        }
+        let events = ChannelSet()
+        listener = try HTTPListener(host: host, port: port) { _ in PreviewHandler(site: site, events: events) }
         self.site = site
-        self.host = host
         self.events = events
-        self.group = group
-        self.port = channel.localAddress?.port ?? port
     }
 
+    /// The port it listens on (the one chosen by the system when asked for 0).
+    public var port: Int { listener.port }
+    /// The address it listens on.
+    public var host: String { listener.host }
     /// The site's address, e.g. `http://127.0.0.1:8000/`.
-    public var url: String {
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return "http://\(shown):\(port)/"
-    }
+    public var url: String { listener.url }
 
     /// Tells every open page which pages changed (URL paths, decoded), or that all did.
     public func announce(pages: [String]?) {
@@ -71,8 +49,80 @@ public final class PreviewServer: Sendable {
 
     /// Stops listening, closes every connection and the event loops.
     public func close() {
-        try? channel.close().wait()
+        listener.stopAccepting()
         events.closeAll()
+        listener.shutDown()
+    }
+}
+
+/// A SwiftNIO HTTP/1.1 listener on an address: each connection's pipeline is NIO's HTTP server
+/// pipeline (with its error handling: a request it cannot parse gets 400 and the connection
+/// closes) and one handler of the caller's.
+final class HTTPListener: Sendable {
+    let port: Int
+    let host: String
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+    /// The connections open now.
+    private let connections = ChannelSet()
+
+    /// Listens on `host`:`port`; `handler` makes each connection's handler.
+    ///
+    /// - Throws: `DiagnosticError` (`serve`) when the address cannot be bound.
+    init(host: String, port: Int,
+         handler: @escaping @Sendable (any Channel) -> any ChannelHandler & RemovableChannelHandler) throws(DiagnosticError) {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let connections = connections
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                connections.add(channel)
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(handler(channel))
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw DiagnosticError(.serve, "cannot listen on \(host):\(port): \(Self.describe(error))")
+        }
+        self.host = host
+        self.group = group
+        self.port = channel.localAddress?.port ?? port
+    }
+
+    /// The address, e.g. `http://127.0.0.1:8000/`.
+    var url: String {
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shown):\(port)/"
+    }
+
+    /// The number of connections open.
+    var openConnections: Int { connections.count }
+
+    /// Stops accepting connections; those open stay.
+    func stopAccepting() {
+        try? channel.close().wait()
+    }
+
+    /// Asks every open connection to close once the response under way, if any, is written
+    /// (NIO's HTTP pipeline closes an idle one at once), and waits up to `timeout` for them.
+    func drain(timeout: Duration) {
+        for connection in connections.all {
+            connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        let deadline = ContinuousClock.now + timeout
+        while openConnections > 0, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    /// Closes every connection and the event loops.
+    func shutDown() {
+        connections.closeAll()
         try? group.syncShutdownGracefully()
     }
 
@@ -84,8 +134,8 @@ public final class PreviewServer: Sendable {
     }
 }
 
-/// The connections holding an event stream open.
-final class EventStreams: Sendable {
+/// A set of open connections: those holding an event stream open, or all of a listener's.
+final class ChannelSet: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     var count: Int { channels.withLock { $0.count } }
@@ -105,8 +155,11 @@ final class EventStreams: Sendable {
         }
     }
 
+    /// The connections in the set now.
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
+
     func closeAll() {
-        for channel in channels.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+        for channel in all { channel.close(promise: nil) }
     }
 }
 
@@ -116,7 +169,7 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let site: PreviewSite
-    private let events: EventStreams
+    private let events: ChannelSet
     private var request: HTTPRequestHead?
     private var streaming = false
     /// Requests answered off the event loop and not yet written: later ones wait their turn.
@@ -125,7 +178,7 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// page's render, or the wait for what renders it, must not hold the event loop).
     private lazy var queue = DispatchQueue(label: "erratum-serve-connection")
 
-    init(site: PreviewSite, events: EventStreams) {
+    init(site: PreviewSite, events: ChannelSet) {
         self.site = site
         self.events = events
     }
@@ -160,23 +213,11 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func write(_ response: PreviewResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-        let keepAlive = request.isKeepAlive || response.isEventStream
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !response.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
-        }
+        context.write(response, for: request)
         if response.isEventStream {
             streaming = true
             context.flush()
             events.add(context.channel)
-            return
-        }
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { channel.close(promise: nil) }
         }
     }
 
@@ -189,5 +230,26 @@ final class PreviewHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if streaming { events.remove(context.channel) }
         context.fireChannelInactive()
+    }
+}
+
+extension ChannelHandlerContext {
+    /// Writes an answer to `request`: its head and body, and, unless it is an event stream
+    /// (left open), its end, closing the connection after it when the request did not keep
+    /// it alive.
+    func write(_ response: PreviewResponse, for request: HTTPRequestHead) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        let keepAlive = request.isKeepAlive || response.isEventStream
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        if !response.body.isEmpty {
+            write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        guard !response.isEventStream else { return }
+        let channel = channel
+        writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+            if !keepAlive { channel.close(promise: nil) }
+        }
     }
 }

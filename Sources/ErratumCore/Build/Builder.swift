@@ -227,6 +227,27 @@ public struct Builder: Sendable {
                             loadProblems: problems)
     }
 
+    /// Every error body, made in memory (nothing is written): the templates and strings, and
+    /// the content when there is some (for links to its reference pages; without it they go
+    /// to the live site).
+    ///
+    /// - Throws: `DiagnosticError` when the templates, strings or content cannot be loaded, or
+    ///   a strings file lacks a key.
+    public func errorBodies() throws(DiagnosticError) -> ErrorBodies {
+        let templateFiles = try TemplateFiles(overrides: options.templatesRoot, builtIn: options.builtInTemplates)
+        let templates = try TemplateLibrary(files: templateFiles)
+        let strings = try Self.loadStrings(from: templateFiles)
+        var content = ContentSet(documents: [], redirects: [:])
+        if !options.contentRoots.isEmpty {
+            let (loaded, problems) = try ContentLoader(roots: options.contentRoots, bodies: .onDisk).load()
+            let errors = problems.filter { $0.severity == .error }
+            if !errors.isEmpty { throw DiagnosticError(errors) }
+            content = loaded
+        }
+        let pages = ErrorPages(settings: try errorPageSettings(strings: strings), strings: strings, catalog: Catalog(content))
+        return ErrorBodies(files: try pages.files(templates: templates))
+    }
+
     /// The paths added, changed (made from another key) or removed between two outputs, sorted.
     static func changes(from old: OutputManifest, to new: OutputManifest) -> [String] {
         var changed = new.entries.compactMap { path, entry in old.entries[path]?.key == entry.key ? nil : path }
