@@ -470,8 +470,12 @@ struct PhaseClock {
     mutating func end(_ name: String) {
         let now = ContinuousClock.now
         let memory = Self.memory()
+        // The kernel's high-water mark is brought up to date only on some events (an unmap, not
+        // a page given back with madvise): read after the resident size fell, it can be below
+        // what an earlier phase read. The peak so far is the larger.
+        let peak = memory.map { max($0.peak, phases.last?.peakResidentBytes ?? 0) }
         phases.append(.init(name: name, seconds: (now - last).seconds, residentBytes: memory?.resident,
-                            peakResidentBytes: memory?.peak))
+                            peakResidentBytes: peak))
         last = now
     }
 
