@@ -75,9 +75,14 @@ enum HTTPClient {
     /// Sends `bytes` as they are and returns what comes back, and whether the server closed
     /// the connection (rather than leaving it open until the read timed out).
     static func sendRaw(_ bytes: String, port: Int) throws -> (text: String, closed: Bool) {
+        try sendRaw(bytes: Array(bytes.utf8), port: port)
+    }
+
+    /// Sends exactly `request`, any bytes at all, and reads until the server closes or goes
+    /// quiet.
+    static func sendRaw(bytes request: [UInt8], port: Int) throws -> (text: String, closed: Bool) {
         let socket = try connection(port: port)
         defer { close(socket) }
-        let request = Array(bytes.utf8)
         guard request.withUnsafeBytes({ write(socket, $0.baseAddress, $0.count) }) == request.count else {
             throw Failure(description: "write failed: errno \(errno)")
         }

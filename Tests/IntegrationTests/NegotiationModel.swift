@@ -12,7 +12,10 @@ import Foundation
 /// what accepts none of our types (a wildcard's `q=0` counts for nothing) gets HTML.
 enum NegotiationModel {
     enum Server: String, CaseIterable, CustomStringConvertible {
-        case nginx, apache
+        /// RFC 9110 negotiation as the README states it for `erratum serve-errors`: the most
+        /// specific range decides each candidate's weight (the first of equals), `q=0` refuses,
+        /// the heaviest wins, a tie goes to the item the client wrote first, then to our order.
+        case nginx, apache, exact
         var description: String { rawValue }
     }
 
@@ -57,6 +60,22 @@ enum NegotiationModel {
         case .nginx:
             return listed.first { $0.q > 0 && languagePriority.contains(primary($0.value)) }
                 .map { primary($0.value) } ?? languagePriority[0]
+        case .exact:
+            // Rank every item against every language; the best rank decides the weight.
+            var best: (language: String, q: Float, position: Int)?
+            for language in languagePriority {
+                var deciding: (rank: Int, q: Float, position: Int)?
+                for (position, item) in listed.enumerated() {
+                    let rank = item.value == language ? 3 : item.value.hasPrefix(language + "-") ? 2
+                        : language.hasPrefix(item.value + "-") ? 1 : item.value == "*" ? 0 : -1
+                    if rank >= 0, rank > (deciding?.rank ?? -1) { deciding = (rank, item.q, position) }
+                }
+                guard let deciding, deciding.q > 0 else { continue }
+                if best == nil || deciding.q > best!.q || (deciding.q == best!.q && deciding.position < best!.position) {
+                    best = (language, deciding.q, deciding.position)
+                }
+            }
+            return best?.language ?? languagePriority[0]
         case .apache:
             // A language's weight is that of the first item naming it, else that of `*`.
             let star = listed.first { $0.value == "*" }
@@ -84,6 +103,21 @@ enum NegotiationModel {
                 }
             }
             return .html
+        case .exact:
+            var best: (format: Negotiation.Format, q: Float, position: Int)?
+            for (format, type) in [(Negotiation.Format.html, "text/html"), (.json, "application/json"), (.problem, "application/problem+json")] {
+                let major = type.split(separator: "/")[0]
+                var deciding: (rank: Int, q: Float, position: Int)?
+                for (position, item) in listed.enumerated() {
+                    let rank = item.value == type ? 2 : item.value == "\(major)/*" ? 1 : item.value == "*/*" ? 0 : -1
+                    if rank >= 0, rank > (deciding?.rank ?? -1) { deciding = (rank, item.q, position) }
+                }
+                guard let deciding, deciding.q > 0 else { continue }
+                if best == nil || deciding.q > best!.q || (deciding.q == best!.q && deciding.position < best!.position) {
+                    best = (format, deciding.q, deciding.position)
+                }
+            }
+            return best?.format ?? .html
         case .apache:
             // A wildcard refusing everything else counts for nothing: we answer anyway. With
             // no weight below 1 left, Apache counts wildcards as 0.01 and 0.02; an absent

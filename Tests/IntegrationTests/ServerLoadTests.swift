@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Real nginx and Apache httpd, with the generated configuration, answering a bounded mixed
-/// load: every answer is checked, none is timed (scripts/load measures speed).
-@Suite("nginx and Apache under a mixed load", .serialized)
+/// Real nginx and Apache httpd with the generated configuration, and erratum serve-errors,
+/// answering a bounded mixed load: every answer is checked, none is timed (scripts/load
+/// measures speed).
+@Suite("nginx, Apache and erratum serve-errors under a mixed load", .serialized)
 struct ServerLoadTests {
     static let requests = 10_000
     static let concurrency = 16
@@ -23,6 +24,15 @@ struct ServerLoadTests {
     @Test("Apache: 10,000 mixed requests, 16 at a time, each with the right status, language and type")
     func apache() throws {
         try Self.check(Apache.self, as: .apache)
+    }
+
+    @Test("erratum serve-errors: 10,000 mixed requests, 16 at a time, each with the right status, language and type")
+    func serveErrors() throws {
+        // The service names the code by the path's last segment; a path naming none is 404.
+        try Self.check(ServeErrors.self, as: .exact, paths: [
+            ("/404", 404), ("/no/such/file", 404), ("/410", 410), ("/errors/429", 429),
+            ("/500", 500), ("/503", 503), ("/507", 507), ("/upstream/api", 404),
+        ])
     }
 
     @Test("the mix asks for every language and format, through q-values, wildcards and what we do not serve")
@@ -61,6 +71,7 @@ struct ServerLoadTests {
     /// Starts the server, sends the mix from `concurrency` threads on kept-alive connections,
     /// and expects every answer to be the one `NegotiationModel` says.
     static func check<Server: LoopbackServer>(_ type: Server.Type, as model: NegotiationModel.Server,
+                                              paths: [(String, Int)] = paths,
                                               sourceLocation: SourceLocation = #_sourceLocation) throws {
         let build = try ErrorPagesBuild()
         defer { build.remove() }

@@ -15,6 +15,8 @@ final class ServerProcess {
     let logPath: String
     private var pid: pid_t = 0
     private var exited = false
+    /// The exit status once it has exited by itself (128 + the signal when killed by one).
+    private(set) var exitStatus: Int32?
 
     /// Starts `executable` and waits until every port in `ports` accepts connections.
     init(name: String, executable: String, arguments: [String], ports: [Int], logPath: String) throws {
@@ -43,9 +45,15 @@ final class ServerProcess {
     var isRunning: Bool {
         guard !exited else { return false }
         var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        if waitpid(pid, &status, WNOHANG) == pid {
+            exited = true
+            exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        }
         return !exited
     }
+
+    /// The process id while it runs.
+    var processID: pid_t? { isRunning ? pid : nil }
 
     /// Asks the server to stop (SIGTERM), then kills it after ten seconds.
     func stop() {

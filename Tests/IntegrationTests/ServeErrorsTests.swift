@@ -1,0 +1,158 @@
+import ErratumCore
+import Foundation
+import Testing
+
+/// A real `erratum serve-errors` serving a build's error pages (`--errors Output/errors`).
+struct ServeErrors: LoopbackServer {
+    let server: ServerProcess
+    let port: Int
+
+    init(build: ErrorPagesBuild) throws {
+        try self.init(build: build, arguments: ["--errors", build.output + "/errors"])
+    }
+
+    init(build: ErrorPagesBuild, arguments: [String]) throws {
+        port = try HTTPClient.freePort()
+        server = try ServerProcess(name: "erratum serve-errors", executable: ServeProcess.binary,
+                                   arguments: ["serve-errors", "--port", String(port)] + arguments,
+                                   ports: [port], logPath: build.folder + "/serve-errors-\(port).log")
+    }
+}
+
+@Suite("erratum serve-errors", .serialized)
+struct ServeErrorsTests {
+    @Test("404, 503 and 507 by path keep their status, in the asked language and format, for GET, HEAD and POST")
+    func negotiationMatrix() throws {
+        try Negotiation.check(ServeErrors.self, cases: [("/404", 404), ("/no/such/file", 404), ("/503", 503), ("/errors/507", 507)])
+    }
+
+    @Test("as ingress-nginx's custom default backend: the code from X-Code, the format from X-Format, whatever the path")
+    func ingressHeaders() throws {
+        let build = try ErrorPagesBuild()
+        defer { build.remove() }
+        let service = try ServeErrors(build: build)
+        defer { service.server.stop() }
+        var failures: [String] = []
+        for code in [404, 429, 503, 507] {
+            for language in Negotiation.languages {
+                for format in Negotiation.formats {
+                    var headers: [(String, String)] = [("X-Code", String(code)), ("X-Original-URI", "/shop/cart?id=7"),
+                                                       ("X-Namespace", "shop"), ("X-Ingress-Name", "web"), ("X-Service-Name", "cart"),
+                                                       ("X-Service-Port", "8080"), ("X-Request-ID", "4f6c1e"), ("Accept", "*/*")]
+                    if let value = language.header { headers.append(("Accept-Language", value)) }
+                    if let value = format.header { headers.append(("X-Format", value)) }
+                    let response = try HTTPClient.send("GET", port: service.port, path: "/shop/cart", headers: headers)
+                    var found = Negotiation.problems(in: response, code: code, language: language.expected, format: format.expected,
+                                                     method: "GET", build: build)
+                    if response.header("X-Request-ID") != "4f6c1e" { found.append("X-Request-ID not echoed") }
+                    if !found.isEmpty { failures.append("X-Code \(code) \(language.header ?? "-") \(format.header ?? "-") → \(found)") }
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(10))")
+        let unknown = try HTTPClient.send("GET", port: service.port, path: "/", headers: [("X-Code", "99999"), ("Accept-Language", "de")])
+        #expect(unknown.status == 500 && unknown.text.contains("<html lang=\"de\">") && unknown.text.contains(build.title(500, "de")))
+        let health = try HTTPClient.send("GET", port: service.port, path: "/healthz")
+        #expect(health.status == 200 && health.text == "ok\n")
+    }
+
+    @Test("pages made in memory at start are byte for byte those erratum build writes")
+    func inMemory() throws {
+        let build = try ErrorPagesBuild()
+        defer { build.remove() }
+        let service = try ServeErrors(build: build, arguments: ["--templates", ErrorPagesBuild.repoRoot + "/templates",
+                                                                "--content", ErrorPagesBuild.repoRoot + "/content"])
+        defer { service.server.stop() }
+        let connection = KeepAliveConnection(port: service.port)
+        var compared = 0
+        var different: [String] = []
+        for language in ["en", "fr", "de"] {
+            for code in HTTPStatusRegistry.errors.map(\.code) {
+                for format in ErrorPages.Format.allCases {
+                    let file = "\(language)/\(code)\(format.suffix)"
+                    let built = try Data(contentsOf: URL(fileURLWithPath: build.output + "/errors/" + file))
+                    let served = try connection.get("/\(code)\(format.suffix)", headers: [("Accept-Language", language)])
+                    compared += 1
+                    if served.body != built || served.status != code { different.append(file) }
+                }
+            }
+        }
+        #expect(compared == 351 && different.isEmpty, "\(different.prefix(5))")
+    }
+
+    @Test("hostile requests get a well-formed answer and the service keeps serving")
+    func hostileInput() throws {
+        let build = try ErrorPagesBuild(codes: [404, 500, 503])
+        defer { build.remove() }
+        let service = try ServeErrors(build: build)
+        defer { service.server.stop() }
+        func request(_ headers: String) -> [UInt8] { Array("GET /503 HTTP/1.1\r\nHost: x\r\n\(headers)Connection: close\r\n\r\n".utf8) }
+        let longLanguage = String(repeating: "x", count: 8192) + ", fr"
+        let manyTypes = Array(repeating: "text/plain;q=0.9", count: 3000).joined(separator: ",") + ",application/json"
+        var cases: [(name: String, bytes: [UInt8], status: Int, contains: String)] = [
+            ("an 8 KB Accept-Language", request("Accept-Language: \(longLanguage)\r\n"), 503, "<html lang=\"fr\">"),
+            ("3,000 Accept items", request("Accept: \(manyTypes)\r\n"), 503, "\"status\":503"),
+            ("malformed q-values", request("Accept: application/json;q=x, text/html;q=1.5, application/problem+json;q=0.5\r\n"),
+             503, "\"type\":\"about:blank\""),
+            ("X-Code 99999", request("X-Code: 99999\r\n"), 500, "<html lang=\"en\">"),
+            ("X-Code abc", request("X-Code: abc\r\n"), 500, "<html lang=\"en\">"),
+            ("a NUL in a path", Array("GET /50%003 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), 404, "<html lang=\"en\">"),
+        ]
+        // `Accept-Language: fr<E9><FF>, de`: the first item is no language range, the second counts.
+        let latin1 = Array("GET /503 HTTP/1.1\r\nHost: x\r\nAccept-Language: fr".utf8) + [0xE9, 0xFF]
+            + Array(", de\r\nConnection: close\r\n\r\n".utf8)
+        cases.append(("non-UTF-8 bytes in a header", latin1, 503, "<html lang=\"de\">"))
+        for (name, bytes, status, contains) in cases {
+            let (text, closed) = try HTTPClient.sendRaw(bytes: bytes, port: service.port)
+            let response = try? HTTPClient.parse(Data(text.utf8), method: "GET")
+            #expect(response?.status == status && closed, "\(name): \(text.prefix(200))")
+            #expect(text.replacingOccurrences(of: " ", with: "").contains(contains.replacingOccurrences(of: " ", with: "")),
+                    "\(name): \(text.prefix(300))")
+        }
+        // What NIO cannot parse gets 400 and a closed connection.
+        let garbage = try HTTPClient.sendRaw("GARBAGE\u{1}\r\n\r\n", port: service.port)
+        #expect(garbage.text.hasPrefix("HTTP/1.1 400") && garbage.closed)
+        #expect(try HTTPClient.send("GET", port: service.port, path: "/healthz").status == 200, "still serving")
+    }
+
+    @Test("SIGTERM stops accepting, finishes the request under way, then exits 0; a port in use is exit 1")
+    func drainAndPort() throws {
+        let build = try ErrorPagesBuild(codes: [404, 500, 503])
+        defer { build.remove() }
+        let service = try ServeErrors(build: build)
+        let busy = try Command.run(ServeProcess.binary, ["serve-errors", "--port", String(service.port), "--errors", build.output + "/errors"],
+                                   in: build.folder, environment: ["PATH": "/usr/bin:/bin"])
+        #expect(busy.status == 1 && busy.output.contains("error: cannot listen on 127.0.0.1:\(service.port): address already in use [serve]"),
+                "\(busy.output)")
+        // A request whose body is still coming when the signal arrives.
+        let socket = try HTTPClient.connection(port: service.port)
+        defer { close(socket) }
+        let head = Array("POST /503 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Length: 10\r\n\r\nabc".utf8)
+        _ = head.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+        Thread.sleep(forTimeInterval: 0.3)
+        let pid = try #require(service.server.processID)
+        kill(pid, SIGTERM)
+        var refused = false
+        for _ in 0..<100 where !refused {
+            refused = (try? HTTPClient.send("GET", port: service.port, path: "/healthz")) == nil
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(refused, "new connections are refused once draining")
+        #expect(service.server.isRunning, "the request under way keeps it running")
+        let rest = Array("defghij".utf8)
+        _ = rest.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(socket, &buffer, buffer.count)
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        let response = try HTTPClient.parse(received, method: "POST")
+        #expect(response.status == 503 && response.text.contains("\"status\":503"), "\(String(decoding: received, as: UTF8.self))")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while service.server.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(!service.server.isRunning && service.server.exitStatus == 0, "\(service.server.log)")
+        #expect(service.server.log.contains("stopped by SIGTERM"))
+    }
+}
