@@ -1,5 +1,6 @@
 import ErratumCore
 import Foundation
+import Synchronization
 
 /// `erratum serve-errors`' answers: the error page a front server asks for, in the format and
 /// language its client asked for, with the real status. Made without NIO, to be tested as a
@@ -16,6 +17,9 @@ public struct ErrorService: Sendable {
     public let bodies: ErrorBodies
     /// `Retry-After` sent with 429 and 503, in seconds; nil sends none.
     public let retryAfter: Int?
+    /// The choices made for header values seen before: a front server's clients send a few
+    /// dozen different `Accept` and `Accept-Language` values, each negotiated once.
+    private let choices = NegotiationMemo()
 
     public init(bodies: ErrorBodies, retryAfter: Int? = nil) {
         self.bodies = bodies
@@ -25,7 +29,11 @@ public struct ErrorService: Sendable {
     /// Answers a request of any method (the front server forwards its client's): `HEAD`
     /// without the body.
     public func respond(method: String, target: String, headers: [(name: String, value: String)]) -> PreviewResponse {
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        respond(method: method, target: target) { name in headers.first { $0.name.lowercased() == name }?.value }
+    }
+
+    /// Answers a request whose header values `header` gives by lower-case name.
+    public func respond(method: String, target: String, header: (String) -> String?) -> PreviewResponse {
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
         var response: PreviewResponse
         if path == "/healthz" {
@@ -33,7 +41,7 @@ public struct ErrorService: Sendable {
                                        body: Array("ok\n".utf8))
         } else {
             let (code, format) = Self.request(path: path, code: header("x-code"))
-            response = page(code: bodies.codes.contains(code) ? code : 500, format: format, headers: header)
+            response = page(code: bodies.codes.contains(code) ? code : 500, format: format, header: header)
         }
         response.headers.append(("Content-Length", String(response.body.count)))
         if let id = header("x-request-id"), Self.isRequestID(id) { response.headers.append(("X-Request-ID", id)) }
@@ -58,24 +66,62 @@ public struct ErrorService: Sendable {
         return named ?? (404, nil)
     }
 
-    private func page(code: Int, format named: ErrorPages.Format?, headers header: (String) -> String?) -> PreviewResponse {
+    private func page(code: Int, format named: ErrorPages.Format?, header: (String) -> String?) -> PreviewResponse {
         let requested = header("x-format").flatMap { $0.isEmpty ? nil : $0 } ?? header("accept")
-        let format = named ?? ErrorNegotiation.format(requested)
-        let language = ErrorNegotiation.language(header("accept-language"), among: bodies.languages) ?? bodies.languages.first ?? "en"
+        let format = named ?? choices.format(requested)
+        let language = choices.language(header("accept-language"), among: bodies.languages)
         var headers: [(name: String, value: String)] = [
             ("Content-Type", format.mediaType), ("Content-Language", language),
             ("Vary", named == nil ? "Accept, Accept-Language" : "Accept-Language"), ("Cache-Control", "no-store"),
         ]
         if let retryAfter, code == 429 || code == 503 { headers.append(("Retry-After", String(retryAfter))) }
-        guard let body = bodies.body(code, language: language, format: format) else {
+        guard let body = bodies.bytes(code, language: language, format: format) else {
             return PreviewResponse(status: code, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
                                    body: Array("\(code) \(HTTPStatusRegistry.reason(for: code) ?? "Error")\n".utf8))
         }
-        return PreviewResponse(status: code, headers: headers, body: [UInt8](body))
+        return PreviewResponse(status: code, headers: headers, body: body)
     }
 
     /// An `X-Request-ID` worth echoing: up to 200 visible ASCII characters.
     static func isRequestID(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.count <= 200 && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+}
+
+/// `ErrorNegotiation`'s answers for the header values seen, up to a few thousand of each (then
+/// forgotten all at once, so that a client sending a new value each time costs no more than
+/// negotiating).
+final class NegotiationMemo: Sendable {
+    private struct Seen {
+        var formats: [String: ErrorPages.Format] = [:]
+        var languages: [String: String] = [:]
+    }
+
+    static let capacity = 4096
+    private let seen = Mutex(Seen())
+
+    func format(_ accept: String?) -> ErrorPages.Format {
+        guard let accept else { return .html }
+        if let known = seen.withLock({ $0.formats[accept] }) { return known }
+        let format = ErrorNegotiation.format(accept)
+        seen.withLock { seen in
+            if seen.formats.count >= Self.capacity { seen.formats.removeAll() }
+            seen.formats[accept] = format
+        }
+        return format
+    }
+
+    /// The language for `header` among `languages` (always the same list), the first when
+    /// none is accepted.
+    func language(_ header: String?, among languages: [String]) -> String {
+        let fallback = languages.first ?? "en"
+        guard let header else { return fallback }
+        if let known = seen.withLock({ $0.languages[header] }) { return known }
+        let language = ErrorNegotiation.language(header, among: languages) ?? fallback
+        seen.withLock { seen in
+            if seen.languages.count >= Self.capacity { seen.languages.removeAll() }
+            seen.languages[header] = language
+        }
+        return language
     }
 }

@@ -66,10 +66,12 @@ final class HTTPListener: Sendable {
     /// The connections open now.
     private let connections = ChannelSet()
 
-    /// Listens on `host`:`port`; `handler` makes each connection's handler.
+    /// Listens on `host`:`port`; `handler` makes each connection's handler. Without
+    /// `validatesHeaders`, NIO does not check the answers' header names and values: for a
+    /// server whose every header is its own or checked before it is sent.
     ///
     /// - Throws: `DiagnosticError` (`serve`) when the address cannot be bound.
-    init(host: String, port: Int,
+    init(host: String, port: Int, validatesHeaders: Bool = true,
          handler: @escaping @Sendable (any Channel) -> any ChannelHandler & RemovableChannelHandler) throws(DiagnosticError) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let connections = connections
@@ -81,7 +83,8 @@ final class HTTPListener: Sendable {
                 connections.add(channel)
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true,
+                                                                                    withOutboundHeaderValidation: validatesHeaders)
                     try channel.pipeline.syncOperations.addHandler(handler(channel))
                 }
             }
@@ -247,9 +250,11 @@ extension ChannelHandlerContext {
             write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: response.body)))), promise: nil)
         }
         guard !response.isEventStream else { return }
-        let channel = channel
-        writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
-            if !keepAlive { channel.close(promise: nil) }
+        guard !keepAlive else {
+            writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+            return
         }
+        let channel = channel
+        writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

@@ -5,29 +5,30 @@
 -- again without a response only when the previous request never went out whole (a write
 -- that must be retried from its start, a reconnect), and that request's answer never comes.
 --
--- Environment: LOAD_SERVER (nginx or apache: the two weigh q-values differently, see
+-- Environment: LOAD_SERVER (nginx, apache or serve-errors: they weigh q-values differently, see
 -- README), LOAD_TARGET (errors or static).
 
--- Accept-Language, Accept (nil: not sent), then what nginx serves and what Apache serves.
--- Worked out by hand from the rules in README's "Serving the error pages".
+-- Accept-Language, Accept (nil: not sent), then what nginx serves, what Apache serves and what
+-- erratum serve-errors serves (RFC 9110 negotiation). Worked out by hand from the rules in
+-- README's "Serving the error pages".
 local CASES = {
   {"fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7",
-   "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", "fr html", "fr html"},
-  {"de,en-US;q=0.7,en;q=0.3", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "de html", "de html"},
-  {nil, "application/json, text/plain, */*", "en json", "en json"},
-  {"fr", "application/json, text/javascript, */*; q=0.01", "fr json", "fr json"},
-  {"de-AT;q=0.9, en;q=0.8", "application/problem+json", "de problem", "de problem"},
-  {"fr;q=0, de", "*/*", "de html", "de html"},
-  {"es", "application/xml", "en html", "en html"},
-  {"ja, *;q=0.5", "text/*", "en html", "en html"},
-  {"FR-ca", "Application/JSON", "fr json", "fr json"},
-  {"en;q=0.1, fr", "text/html;q=0.1, application/json", "en html", "fr json"},
-  {"fr, de", nil, "fr html", "de html"},
-  {nil, nil, "en html", "en html"},
-  {"de;q=0.5, *", "application/json;q=0, text/html", "de html", "en html"},
-  {"pt-BR,pt;q=0.9,fr;q=0.8", "application/problem+json, application/json;q=0.8", "fr problem", "fr problem"},
-  {"de", "image/webp", "de html", "de html"},
-  {"*", "application/vnd.api+json", "en json", "en html"},
+   "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8", "fr html", "fr html", "fr html"},
+  {"de,en-US;q=0.7,en;q=0.3", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "de html", "de html", "de html"},
+  {nil, "application/json, text/plain, */*", "en json", "en json", "en json"},
+  {"fr", "application/json, text/javascript, */*; q=0.01", "fr json", "fr json", "fr json"},
+  {"de-AT;q=0.9, en;q=0.8", "application/problem+json", "de problem", "de problem", "de problem"},
+  {"fr;q=0, de", "*/*", "de html", "de html", "de html"},
+  {"es", "application/xml", "en html", "en html", "en html"},
+  {"ja, *;q=0.5", "text/*", "en html", "en html", "en html"},
+  {"FR-ca", "Application/JSON", "fr json", "fr json", "fr json"},
+  {"en;q=0.1, fr", "text/html;q=0.1, application/json", "en html", "fr json", "fr json"},
+  {"fr, de", nil, "fr html", "de html", "fr html"},
+  {nil, nil, "en html", "en html", "en html"},
+  {"de;q=0.5, *", "application/json;q=0, text/html", "de html", "en html", "en html"},
+  {"pt-BR,pt;q=0.9,fr;q=0.8", "application/problem+json, application/json;q=0.8", "fr problem", "fr problem", "fr problem"},
+  {"de", "image/webp", "de html", "de html", "de html"},
+  {"*", "application/vnd.api+json", "en json", "en html", "en html"},
 }
 local PATHS = {{"/status/404", 404}, {"/no/such/file", 404}, {"/status/503", 503}, {"/status/507", 507}}
 local TYPES = {html = "text/html; charset=utf-8", json = "application/json", problem = "application/problem+json"}
@@ -54,7 +55,8 @@ function init(args)
       local headers = {Host = wrk.host}
       if case[1] then headers["Accept-Language"] = case[1] end
       if case[2] then headers["Accept"] = case[2] end
-      local language, format = (server == "nginx" and case[3] or case[4]):match("(%a+) (%a+)")
+      local answer = ({nginx = case[3], apache = case[4]})[server] or case[5]
+      local language, format = answer:match("(%a+) (%a+)")
       requests[#requests + 1] = {wrk.format("GET", path[1], headers), {path[2], TYPES[format], language}}
     end
   end
