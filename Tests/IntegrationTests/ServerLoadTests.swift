@@ -2,10 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Real nginx and Apache httpd with the generated configuration, and erratum serve-errors,
+/// Real nginx, Apache httpd and Caddy with the generated configuration, and erratum serve-errors,
 /// answering a bounded mixed load: every answer is checked, none is timed (scripts/load
 /// measures speed).
-@Suite("nginx, Apache and erratum serve-errors under a mixed load", .serialized)
+@Suite("nginx, Apache, Caddy and erratum serve-errors under a mixed load", .serialized)
 struct ServerLoadTests {
     static let requests = 10_000
     static let concurrency = 16
@@ -24,6 +24,11 @@ struct ServerLoadTests {
     @Test("Apache: 10,000 mixed requests, 16 at a time, each with the right status, language and type")
     func apache() throws {
         try Self.check(Apache.self, as: .apache)
+    }
+
+    @Test("Caddy: 10,000 mixed requests, 16 at a time, each with the right status, language and type (nginx's rules)")
+    func caddy() throws {
+        try Self.check(Caddy.self, as: .nginx)
     }
 
     @Test("erratum serve-errors: 10,000 mixed requests, 16 at a time, each with the right status, language and type")

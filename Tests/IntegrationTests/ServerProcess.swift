@@ -19,14 +19,15 @@ final class ServerProcess {
     private(set) var exitStatus: Int32?
 
     /// Starts `executable` and waits until every port in `ports` accepts connections.
-    init(name: String, executable: String, arguments: [String], ports: [Int], logPath: String) throws {
+    init(name: String, executable: String, arguments: [String], ports: [Int], logPath: String,
+         environment: [String: String]? = nil) throws {
         self.name = name
         self.logPath = logPath
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw Missing(description: "\(executable) is not installed: scripts/test installs nginx-light and apache2")
+            throw Missing(description: "\(executable) is not installed: scripts/test installs nginx-light, apache2, caddy and haproxy")
         }
         // The console file keeps what the server prints before its own log is open.
-        switch Spawn.start(executable, arguments: arguments, output: logPath + ".console") {
+        switch Spawn.start(executable, arguments: arguments, output: logPath + ".console", environment: environment) {
         case let .success(started): pid = started
         case let .failure(error): throw Missing(description: "cannot start \(executable): \(error.localizedDescription)")
         }

@@ -1,11 +1,13 @@
 import Foundation
 
-/// nginx and Apache httpd configuration that serves the error bodies in the client's language
-/// and format while keeping the real status.
+/// nginx, Apache httpd and Caddy configuration that serves the error bodies in the client's
+/// language and format while keeping the real status.
 ///
 /// The files are meant to be included unchanged: `nginx/erratum-http.conf` in `http {}`,
 /// `nginx/erratum-server.conf` in each `server {}`, `apache/erratum.conf` at server or vhost
-/// level, and one type-map per code in `errors/` beside the language folders.
+/// level, and one type-map per code in `errors/` beside the language folders;
+/// `caddy/erratum.caddy` in each site block and `caddy/erratum-upstream.caddy` in each
+/// `reverse_proxy` block.
 public struct ServerConfigs: Sendable {
     /// The URL prefix under which the servers serve the error bodies internally.
     public static let urlPrefix = "/.erratum"
@@ -33,6 +35,8 @@ public struct ServerConfigs: Sendable {
             OutputFile(path: "nginx/erratum-http.conf", text: try templates.render("nginx/erratum-http.conf", context)),
             OutputFile(path: "nginx/erratum-server.conf", text: try templates.render("nginx/erratum-server.conf", context)),
             OutputFile(path: "apache/erratum.conf", text: try templates.render("apache/erratum.conf", context)),
+            OutputFile(path: "caddy/erratum.caddy", text: try templates.render("caddy/erratum.caddy", context)),
+            OutputFile(path: "caddy/erratum-upstream.caddy", text: try templates.render("caddy/erratum-upstream.caddy", context)),
         ]
         for code in context.codes {
             files.append(OutputFile(path: "errors/\(code.code).var", text: try templates.render("apache/type-map.var", code)))
@@ -54,6 +58,9 @@ public struct ServerConfigs: Sendable {
         }
         return ServerConfigContext(
             errorsRoot: errorsRoot,
+            caddyRoot: (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("caddy"),
+            codeList: settings.codes.map(String.init).joined(separator: ", "),
+            codeWords: settings.codes.map(String.init).joined(separator: " "),
             apacheCodes: codes.filter { !Self.unsupportedByApache.contains($0.code) },
             apacheSkipped: codes.map(\.code).filter(Self.unsupportedByApache.contains).map(String.init).joined(separator: ", "),
             prefix: Self.urlPrefix,
@@ -93,6 +100,12 @@ struct ServerConfigContext: Sendable, TemplateFields {
     }
 
     let errorsRoot: String
+    /// Where the Caddy files are, beside the errors folder, for their comments.
+    let caddyRoot: String
+    /// `400, 401, …`: the codes, for a CEL list.
+    let codeList: String
+    /// `400 401 …`: the codes, for a directive's arguments.
+    let codeWords: String
     /// The codes Apache accepts in `ErrorDocument`.
     let apacheCodes: [Code]
     /// The codes left out of the Apache config, for its comment ("" when none).
@@ -108,7 +121,7 @@ struct ServerConfigContext: Sendable, TemplateFields {
     let codes: [Code]
 
     static let fields: Fields = [
-        "errorsRoot": \Self.errorsRoot, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
+        "errorsRoot": \Self.errorsRoot, "caddyRoot": \Self.caddyRoot, "codeList": \Self.codeList, "codeWords": \Self.codeWords, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
         "prefix": \Self.prefix, "defaultLanguage": \Self.defaultLanguage, "languages": \Self.languages,
         "languageAlternatives": \Self.languageAlternatives, "languagePriority": \Self.languagePriority,
         "primaryLanguagesOnly": \Self.primaryLanguagesOnly, "codes": \Self.codes,
