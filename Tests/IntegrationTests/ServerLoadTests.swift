@@ -26,6 +26,11 @@ struct ServerLoadTests {
         try Self.check(Apache.self, as: .apache)
     }
 
+    @Test("nginx with njs: 10,000 mixed requests, 16 at a time, each as RFC 9110 negotiation answers")
+    func nginxNjs() throws {
+        try Self.check(NginxNjs.self, as: .exact)
+    }
+
     @Test("Caddy: 10,000 mixed requests, 16 at a time, each with the right status, language and type (nginx's rules)")
     func caddy() throws {
         try Self.check(Caddy.self, as: .nginx)

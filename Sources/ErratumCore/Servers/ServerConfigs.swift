@@ -34,6 +34,8 @@ public struct ServerConfigs: Sendable {
         var files = [
             OutputFile(path: "nginx/erratum-http.conf", text: try templates.render("nginx/erratum-http.conf", context)),
             OutputFile(path: "nginx/erratum-server.conf", text: try templates.render("nginx/erratum-server.conf", context)),
+            OutputFile(path: "nginx/erratum-http-njs.conf", text: try templates.render("nginx/erratum-http-njs.conf", context)),
+            OutputFile(path: "nginx/erratum-negotiation.js", text: try templates.render("nginx/erratum-negotiation.js", context)),
             OutputFile(path: "apache/erratum.conf", text: try templates.render("apache/erratum.conf", context)),
             OutputFile(path: "caddy/erratum.caddy", text: try templates.render("caddy/erratum.caddy", context)),
             OutputFile(path: "caddy/erratum-upstream.caddy", text: try templates.render("caddy/erratum-upstream.caddy", context)),
@@ -59,6 +61,7 @@ public struct ServerConfigs: Sendable {
         return ServerConfigContext(
             errorsRoot: errorsRoot,
             caddyRoot: (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("caddy"),
+            nginxRoot: (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("nginx"),
             codeList: settings.codes.map(String.init).joined(separator: ", "),
             codeWords: settings.codes.map(String.init).joined(separator: " "),
             apacheCodes: codes.filter { !Self.unsupportedByApache.contains($0.code) },
@@ -102,6 +105,8 @@ struct ServerConfigContext: Sendable, TemplateFields {
     let errorsRoot: String
     /// Where the Caddy files are, beside the errors folder, for their comments.
     let caddyRoot: String
+    /// Where the nginx files are, beside the errors folder: njs loads its module from there.
+    let nginxRoot: String
     /// `400, 401, …`: the codes, for a CEL list.
     let codeList: String
     /// `400 401 …`: the codes, for a directive's arguments.
@@ -121,7 +126,7 @@ struct ServerConfigContext: Sendable, TemplateFields {
     let codes: [Code]
 
     static let fields: Fields = [
-        "errorsRoot": \Self.errorsRoot, "caddyRoot": \Self.caddyRoot, "codeList": \Self.codeList, "codeWords": \Self.codeWords, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
+        "errorsRoot": \Self.errorsRoot, "caddyRoot": \Self.caddyRoot, "nginxRoot": \Self.nginxRoot, "codeList": \Self.codeList, "codeWords": \Self.codeWords, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
         "prefix": \Self.prefix, "defaultLanguage": \Self.defaultLanguage, "languages": \Self.languages,
         "languageAlternatives": \Self.languageAlternatives, "languagePriority": \Self.languagePriority,
         "primaryLanguagesOnly": \Self.primaryLanguagesOnly, "codes": \Self.codes,
