@@ -5,7 +5,7 @@
 -- again without a response only when the previous request never went out whole (a write
 -- that must be retried from its start, a reconnect), and that request's answer never comes.
 --
--- Environment: LOAD_SERVER (nginx, apache or serve-errors: they weigh q-values differently, see
+-- Environment: LOAD_SERVER (nginx, apache, caddy or serve-errors: they weigh q-values differently, see
 -- README), LOAD_TARGET (errors or static).
 
 -- Accept-Language, Accept (nil: not sent), then what nginx serves, what Apache serves and what
@@ -55,7 +55,8 @@ function init(args)
       local headers = {Host = wrk.host}
       if case[1] then headers["Accept-Language"] = case[1] end
       if case[2] then headers["Accept"] = case[2] end
-      local answer = ({nginx = case[3], apache = case[4]})[server] or case[5]
+      -- Caddy's files choose as nginx's maps do.
+      local answer = ({nginx = case[3], caddy = case[3], apache = case[4]})[server] or case[5]
       local language, format = answer:match("(%a+) (%a+)")
       requests[#requests + 1] = {wrk.format("GET", path[1], headers), {path[2], TYPES[format], language}}
     end
