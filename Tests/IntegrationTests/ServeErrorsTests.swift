@@ -156,3 +156,85 @@ struct ServeErrorsTests {
         #expect(service.server.log.contains("stopped by SIGTERM"))
     }
 }
+
+/// nginx set up as ingress-nginx sets itself up with a custom default backend: an upstream's
+/// error, or nginx's own, goes to a named location that proxies to `erratum serve-errors` with
+/// `X-Code`, `X-Format` (the client's `Accept`) and the other `X-` headers, and `error_page …
+/// =` passes the backend's status on.
+struct NginxIngress: LoopbackServer {
+    let nginx: ServerProcess
+    let service: ServeErrors
+    let port: Int
+    var server: ServerProcess { nginx }
+
+    init(build: ErrorPagesBuild) throws {
+        let service = try ServeErrors(build: build)
+        self.service = service
+        let prefix = build.folder + "/ingress"
+        for folder in ["www", "tmp", "logs"] {
+            try FileManager.default.createDirectory(atPath: prefix + "/" + folder, withIntermediateDirectories: true)
+        }
+        port = try HTTPClient.freePort()
+        let application = try HTTPClient.freePort()
+        let codes = [404, 410, 429, 500, 503, 507]
+        let locations = codes.map { code in
+            """
+                    location @custom_default_backend_\(code) {
+                        internal;
+                        proxy_intercept_errors off;
+                        proxy_set_header X-Code \(code);
+                        proxy_set_header X-Format $http_accept;
+                        proxy_set_header X-Original-URI $request_uri;
+                        proxy_set_header X-Namespace shop;
+                        proxy_set_header X-Ingress-Name web;
+                        proxy_set_header X-Service-Name cart;
+                        proxy_set_header X-Service-Port 8080;
+                        proxy_set_header X-Request-ID $request_id;
+                        rewrite (.*) / break;
+                        proxy_pass http://127.0.0.1:\(service.port);
+                    }
+                    error_page \(code) = @custom_default_backend_\(code);
+            """
+        }.joined(separator: "\n")
+        let config = """
+        daemon off;
+        worker_processes 1;
+        pid \(prefix)/nginx.pid;
+        error_log \(prefix)/logs/error.log warn;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+            client_body_temp_path \(prefix)/tmp/body;
+            proxy_temp_path \(prefix)/tmp/proxy;
+            server {
+                listen 127.0.0.1:\(application);
+                location = /upstream/503 { return 503 "the application's own body\\n"; }
+                location = /upstream/429 { return 429 "the application's own body\\n"; }
+            }
+            server {
+                listen 127.0.0.1:\(port);
+                root \(prefix)/www;
+        \(locations)
+                location = /status/404 { return 404; }
+                location = /status/503 { return 503; }
+                location = /status/507 { return 507; }
+                location /upstream/ {
+                    proxy_pass http://127.0.0.1:\(application);
+                    proxy_intercept_errors on;
+                }
+            }
+        }
+        """
+        try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
+        nginx = try ServerProcess(name: "nginx", executable: "/usr/sbin/nginx", arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
+                                  ports: [port, application], logPath: prefix + "/logs/error.log")
+    }
+}
+
+@Suite("erratum serve-errors behind nginx as a custom default backend", .serialized)
+struct ServeErrorsBehindNginxTests {
+    @Test("nginx's own errors and an application's go to serve-errors with X-Code and X-Format; status, language and format hold")
+    func negotiationMatrix() throws {
+        try Negotiation.check(NginxIngress.self, cases: Negotiation.localErrors + [("/upstream/503", 503), ("/upstream/429", 429)])
+    }
+}
