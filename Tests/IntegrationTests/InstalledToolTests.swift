@@ -147,14 +147,16 @@ struct InstalledToolTests {
                 == FileManager.default.contents(atPath: ErrorPagesBuild.repoRoot + "/templates/site/erratum.css"))
 
         // No page or report shows where the project lies; the server configs alone name the
-        // absolute folder of the error pages, as nginx (and njs), Apache and Caddy need it (--errors-root).
+        // absolute folder of the error pages, as nginx (and njs), Apache, Caddy and HAProxy
+        // need it (--errors-root).
         var naming: [String] = []
         let output = folder + "/Output"
         for case let relative as String in FileManager.default.enumerator(atPath: output)?.allObjects ?? [] {
             guard let data = FileManager.default.contents(atPath: output + "/" + relative) else { continue }
             if String(decoding: data, as: UTF8.self).contains(folder) { naming.append(relative) }
         }
-        #expect(naming.sorted() == ["apache/erratum.conf", "caddy/erratum.caddy", "nginx/erratum-http-njs.conf", "nginx/erratum-server.conf"])
+        #expect(naming.sorted() == ["apache/erratum.conf", "caddy/erratum.caddy", "haproxy/erratum.cfg", "haproxy/erratum.lua",
+                                 "nginx/erratum-http-njs.conf", "nginx/erratum-server.conf"])
 
         // A second init writes over nothing, and says so.
         let again = try Command.run(installation.binary, ["init"], in: folder)

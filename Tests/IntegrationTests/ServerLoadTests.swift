@@ -2,10 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Real nginx, Apache httpd and Caddy with the generated configuration, and erratum serve-errors,
+/// Real nginx, Apache httpd, Caddy and HAProxy with the generated configuration, and erratum serve-errors,
 /// answering a bounded mixed load: every answer is checked, none is timed (scripts/load
 /// measures speed).
-@Suite("nginx, Apache, Caddy and erratum serve-errors under a mixed load", .serialized)
+@Suite("nginx, Apache, Caddy, HAProxy and erratum serve-errors under a mixed load", .serialized)
 struct ServerLoadTests {
     static let requests = 10_000
     static let concurrency = 16
@@ -29,6 +29,11 @@ struct ServerLoadTests {
     @Test("nginx with njs: 10,000 mixed requests, 16 at a time, each as RFC 9110 negotiation answers")
     func nginxNjs() throws {
         try Self.check(NginxNjs.self, as: .exact)
+    }
+
+    @Test("HAProxy: 10,000 mixed requests for an application's errors, 16 at a time, each as RFC 9110 negotiation answers")
+    func haproxy() throws {
+        try Self.check(HAProxy.self, as: .exact, paths: HAProxy.applicationCodes.map { ("/upstream/\($0)", $0) })
     }
 
     @Test("Caddy: 10,000 mixed requests, 16 at a time, each with the right status, language and type (nginx's rules)")

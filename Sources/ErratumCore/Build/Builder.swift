@@ -122,7 +122,10 @@ public struct Builder: Sendable {
                 try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
             }
             let configs = try products.write("server-configs", input: errorInput) { () throws(DiagnosticError) in
-                try ServerConfigs(settings: settings, errorsRoot: errorsRoot).files(templates: templates)
+                let configs = ServerConfigs(settings: settings, errorsRoot: errorsRoot)
+                // HAProxy's errorfiles are whole responses: each body with its head.
+                let bodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
+                return try configs.files(templates: templates) + configs.haproxyFiles(bodies: bodies)
             }
             try phases.end("errors", cancellation: options.cancellation)
             // Coverage reads every page's outline (headings, code blocks, macros, links) and the

@@ -39,11 +39,32 @@ public struct ServerConfigs: Sendable {
             OutputFile(path: "apache/erratum.conf", text: try templates.render("apache/erratum.conf", context)),
             OutputFile(path: "caddy/erratum.caddy", text: try templates.render("caddy/erratum.caddy", context)),
             OutputFile(path: "caddy/erratum-upstream.caddy", text: try templates.render("caddy/erratum-upstream.caddy", context)),
+            OutputFile(path: "haproxy/erratum.cfg", text: try templates.render("haproxy/erratum.cfg", context)),
+            OutputFile(path: "haproxy/erratum.lua", text: try templates.render("haproxy/erratum.lua", context)),
         ]
         for code in context.codes {
             files.append(OutputFile(path: "errors/\(code.code).var", text: try templates.render("apache/type-map.var", code)))
         }
         return files
+    }
+
+    /// The codes HAProxy 2.6 takes in `errorfile` (any other is "not handled").
+    static let haproxyErrorfileCodes: Set<Int> = [400, 401, 403, 404, 405, 407, 408, 410, 413, 421, 422, 425, 429, 500, 501, 502, 503, 504]
+
+    /// HAProxy's errorfiles (`haproxy/<language>/<code><suffix>.http`): each body of `bodies`
+    /// (`errors/<language>/<code><suffix>`) whose code HAProxy takes, as the whole raw response
+    /// HAProxy sends.
+    public func haproxyFiles(bodies: [OutputFile]) -> [OutputFile] {
+        bodies.compactMap { body in
+            let parts = body.path.split(separator: "/")
+            guard parts.count == 3, parts[0] == "errors", let (code, format) = ErrorBodies.parse(name: parts[2]),
+                  Self.haproxyErrorfileCodes.contains(code), settings.codes.contains(code) else { return nil }
+            let data = body.contents
+            let head = "HTTP/1.1 \(code) \(HTTPStatusRegistry.reason(for: code) ?? "Error")\r\n"
+                + "Content-Type: \(format.mediaType)\r\nContent-Language: \(parts[1])\r\n"
+                + "Vary: Accept, Accept-Language\r\nCache-Control: no-store\r\nContent-Length: \(data.count)\r\n\r\n"
+            return OutputFile(path: "haproxy/\(parts[1])/\(parts[2]).http", contents: Data(head.utf8) + data)
+        }
     }
 
     func context() -> ServerConfigContext {
@@ -58,8 +79,21 @@ public struct ServerConfigs: Sendable {
                 }
             })
         }
+        let haproxyRoot = (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("haproxy")
+        let haproxyCodes = settings.codes.filter(Self.haproxyErrorfileCodes.contains)
+        let haproxySections = settings.languages.flatMap { language in
+            ErrorPages.Format.allCases.map { format in
+                ServerConfigContext.Section(name: "erratum-\(language)-\(format == .problem ? "problem" : format.rawValue)", files: haproxyCodes.map {
+                    ServerConfigContext.Errorfile(code: $0, path: "\(haproxyRoot)/\(language)/\($0)\(format.suffix).http")
+                })
+            }
+        }
         return ServerConfigContext(
             errorsRoot: errorsRoot,
+            haproxyRoot: haproxyRoot,
+            haproxySections: haproxySections,
+            haproxyCodes: haproxyCodes.map(String.init).joined(separator: ", "),
+            haproxySkipped: settings.codes.filter { !Self.haproxyErrorfileCodes.contains($0) }.map(String.init).joined(separator: ", "),
             caddyRoot: (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("caddy"),
             nginxRoot: (errorsRoot as NSString).deletingLastPathComponent.appendingPathComponent("nginx"),
             codeList: settings.codes.map(String.init).joined(separator: ", "),
@@ -102,7 +136,28 @@ struct ServerConfigContext: Sendable, TemplateFields {
         static let fields: Fields = ["code": \Self.code, "variants": \Self.variants]
     }
 
+    struct Errorfile: Sendable, TemplateFields {
+        let code: Int
+        let path: String
+
+        static let fields: Fields = ["code": \Self.code, "path": \Self.path]
+    }
+
+    struct Section: Sendable, TemplateFields {
+        let name: String
+        let files: [Errorfile]
+
+        static let fields: Fields = ["name": \Self.name, "files": \Self.files]
+    }
+
     let errorsRoot: String
+    /// Where the HAProxy files are, beside the errors folder.
+    let haproxyRoot: String
+    /// One http-errors section per language and format.
+    let haproxySections: [Section]
+    /// The codes HAProxy takes in errorfiles, and those it does not, for its comments.
+    let haproxyCodes: String
+    let haproxySkipped: String
     /// Where the Caddy files are, beside the errors folder, for their comments.
     let caddyRoot: String
     /// Where the nginx files are, beside the errors folder: njs loads its module from there.
@@ -126,7 +181,8 @@ struct ServerConfigContext: Sendable, TemplateFields {
     let codes: [Code]
 
     static let fields: Fields = [
-        "errorsRoot": \Self.errorsRoot, "caddyRoot": \Self.caddyRoot, "nginxRoot": \Self.nginxRoot, "codeList": \Self.codeList, "codeWords": \Self.codeWords, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
+        "errorsRoot": \Self.errorsRoot, "haproxyRoot": \Self.haproxyRoot, "haproxySections": \Self.haproxySections,
+        "haproxyCodes": \Self.haproxyCodes, "haproxySkipped": \Self.haproxySkipped, "caddyRoot": \Self.caddyRoot, "nginxRoot": \Self.nginxRoot, "codeList": \Self.codeList, "codeWords": \Self.codeWords, "apacheCodes": \Self.apacheCodes, "apacheSkipped": \Self.apacheSkipped,
         "prefix": \Self.prefix, "defaultLanguage": \Self.defaultLanguage, "languages": \Self.languages,
         "languageAlternatives": \Self.languageAlternatives, "languagePriority": \Self.languagePriority,
         "primaryLanguagesOnly": \Self.primaryLanguagesOnly, "codes": \Self.codes,
