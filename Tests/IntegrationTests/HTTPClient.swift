@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -145,6 +146,19 @@ enum HTTPClient {
 
     /// A loopback port nothing listens on right now.
     static func freePort() throws -> Int {
+        // The kernel may hand the same port out twice in a row once its socket is closed (a
+        // server's two ports were once the same): a port given to a test before is not given again.
+        for _ in 0..<100 {
+            let port = try unusedPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw Failure(description: "no loopback port that was not handed out already")
+    }
+
+    /// The ports `freePort` has handed out in this process.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func unusedPort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = loopback(port: 0)
