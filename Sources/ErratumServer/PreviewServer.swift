@@ -68,10 +68,12 @@ final class HTTPListener: Sendable {
 
     /// Listens on `host`:`port`; `handler` makes each connection's handler. Without
     /// `validatesHeaders`, NIO does not check the answers' header names and values: for a
-    /// server whose every header is its own or checked before it is sent.
+    /// server whose every header is its own or checked before it is sent. With `decoderOnly`,
+    /// the pipeline is NIO's request decoder alone: the handler writes whole answers as bytes,
+    /// in order, and handles errors, keep-alive and quiescing itself.
     ///
     /// - Throws: `DiagnosticError` (`serve`) when the address cannot be bound.
-    init(host: String, port: Int, validatesHeaders: Bool = true,
+    init(host: String, port: Int, validatesHeaders: Bool = true, decoderOnly: Bool = false,
          handler: @escaping @Sendable (any Channel) -> any ChannelHandler & RemovableChannelHandler) throws(DiagnosticError) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let connections = connections
@@ -83,8 +85,12 @@ final class HTTPListener: Sendable {
                 connections.add(channel)
                 channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true,
-                                                                                    withOutboundHeaderValidation: validatesHeaders)
+                    if decoderOnly {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    } else {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true,
+                                                                                        withOutboundHeaderValidation: validatesHeaders)
+                    }
                     try channel.pipeline.syncOperations.addHandler(handler(channel))
                 }
             }
