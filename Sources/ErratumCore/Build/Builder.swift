@@ -118,15 +118,20 @@ public struct Builder: Sendable {
             settings.combine(into: &errorInputs)
             errorInputs.combine(errorsRoot)
             let errorInput = errorInputs.finalize()
-            let errorBodies = try products.write("error-pages", input: errorInput) { () throws(DiagnosticError) in
-                try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
+            // The bodies, once made; HAProxy's errorfiles are the same bodies with their heads.
+            var madeBodies: [OutputFile]?
+            func bodies() throws(DiagnosticError) -> [OutputFile] {
+                if let madeBodies { return madeBodies }
+                let made = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
+                madeBodies = made
+                return made
             }
+            let errorBodies = try products.write("error-pages", input: errorInput) { () throws(DiagnosticError) in try bodies() }
             let configs = try products.write("server-configs", input: errorInput) { () throws(DiagnosticError) in
                 let configs = ServerConfigs(settings: settings, errorsRoot: errorsRoot)
-                // HAProxy's errorfiles are whole responses: each body with its head.
-                let bodies = try ErrorPages(settings: settings, strings: strings, catalog: catalog).files(templates: templates)
-                return try configs.files(templates: templates) + configs.haproxyFiles(bodies: bodies)
+                return try configs.files(templates: templates) + configs.haproxyFiles(bodies: bodies())
             }
+            madeBodies = nil
             try phases.end("errors", cancellation: options.cancellation)
             // Coverage reads every page's outline (headings, code blocks, macros, links) and the
             // history: made again when any of them changed, not when only prose did.
