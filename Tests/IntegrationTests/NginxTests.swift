@@ -17,21 +17,12 @@ struct Nginx: LoopbackServer {
     /// map-based erratum-http.conf.
     init(build: ErrorPagesBuild, njs: Bool) throws {
         prefix = build.folder + (njs ? "/nginx-njs" : "/nginx")
-        for folder in ["www", "tmp", "logs"] {
-            try FileManager.default.createDirectory(atPath: prefix + "/" + folder, withIntermediateDirectories: true)
-        }
         port = try HTTPClient.freePort()
         let backend = try HTTPClient.freePort()
-        let config = (njs ? "load_module \(Self.njsModule);\n" : "") + """
-        daemon off;
-        worker_processes 1;
-        pid \(prefix)/nginx.pid;
-        error_log \(prefix)/logs/error.log warn;
-        events { worker_connections 64; }
-        http {
-            access_log off;
-            client_body_temp_path \(prefix)/tmp/body;
-            proxy_temp_path \(prefix)/tmp/proxy;
+        if njs, !FileManager.default.fileExists(atPath: Self.njsModule) {
+            throw ServerProcess.Missing(description: "\(Self.njsModule) is not installed: scripts/test installs libnginx-mod-http-js")
+        }
+        server = try Self.start(prefix: prefix, ports: [port, backend], main: njs ? "load_module \(Self.njsModule);" : "", http: """
             include \(build.output)/nginx/\(njs ? "erratum-http-njs.conf" : "erratum-http.conf");
 
             server {
@@ -54,15 +45,33 @@ struct Nginx: LoopbackServer {
                     proxy_intercept_errors on;
                 }
             }
+            """)
+    }
+
+    /// Starts nginx in the foreground in `prefix` (its folders made there), with `main` in the
+    /// main context and `http` inside `http {}`, and waits for `ports`.
+    static func start(prefix: String, ports: [Int], main: String = "", http: String) throws -> ServerProcess {
+        for folder in ["www", "tmp", "logs"] {
+            try FileManager.default.createDirectory(atPath: prefix + "/" + folder, withIntermediateDirectories: true)
         }
+        let config = """
+        \(main)
+        daemon off;
+        worker_processes 1;
+        pid \(prefix)/nginx.pid;
+        error_log \(prefix)/logs/error.log warn;
+        events { worker_connections 64; }
+        http {
+            access_log off;
+            client_body_temp_path \(prefix)/tmp/body;
+            proxy_temp_path \(prefix)/tmp/proxy;
+        \(http)
+        }
+
         """
         try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        if njs, !FileManager.default.fileExists(atPath: Self.njsModule) {
-            throw ServerProcess.Missing(description: "\(Self.njsModule) is not installed: scripts/test installs libnginx-mod-http-js")
-        }
-        server = try ServerProcess(name: "nginx", executable: "/usr/sbin/nginx",
-                                   arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
-                                   ports: [port, backend], logPath: prefix + "/logs/error.log")
+        return try ServerProcess(name: "nginx", executable: "/usr/sbin/nginx", arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
+                                 ports: ports, logPath: prefix + "/logs/error.log")
     }
 }
 

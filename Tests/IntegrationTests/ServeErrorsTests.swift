@@ -171,9 +171,6 @@ struct NginxIngress: LoopbackServer {
         let service = try ServeErrors(build: build)
         self.service = service
         let prefix = build.folder + "/ingress"
-        for folder in ["www", "tmp", "logs"] {
-            try FileManager.default.createDirectory(atPath: prefix + "/" + folder, withIntermediateDirectories: true)
-        }
         port = try HTTPClient.freePort()
         let application = try HTTPClient.freePort()
         let codes = [404, 410, 429, 500, 503, 507]
@@ -196,16 +193,7 @@ struct NginxIngress: LoopbackServer {
                     error_page \(code) = @custom_default_backend_\(code);
             """
         }.joined(separator: "\n")
-        let config = """
-        daemon off;
-        worker_processes 1;
-        pid \(prefix)/nginx.pid;
-        error_log \(prefix)/logs/error.log warn;
-        events { worker_connections 64; }
-        http {
-            access_log off;
-            client_body_temp_path \(prefix)/tmp/body;
-            proxy_temp_path \(prefix)/tmp/proxy;
+        nginx = try Nginx.start(prefix: prefix, ports: [port, application], http: """
             server {
                 listen 127.0.0.1:\(application);
                 location = /upstream/503 { return 503 "the application's own body\\n"; }
@@ -214,7 +202,7 @@ struct NginxIngress: LoopbackServer {
             server {
                 listen 127.0.0.1:\(port);
                 root \(prefix)/www;
-        \(locations)
+            \(locations)
                 location = /status/404 { return 404; }
                 location = /status/503 { return 503; }
                 location = /status/507 { return 507; }
@@ -223,11 +211,7 @@ struct NginxIngress: LoopbackServer {
                     proxy_intercept_errors on;
                 }
             }
-        }
-        """
-        try config.write(toFile: prefix + "/nginx.conf", atomically: true, encoding: .utf8)
-        nginx = try ServerProcess(name: "nginx", executable: "/usr/sbin/nginx", arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
-                                  ports: [port, application], logPath: prefix + "/logs/error.log")
+            """)
     }
 }
 
