@@ -15,7 +15,8 @@ public final class ErrorServiceServer: Sendable {
     public init(service: ErrorService, host: String, port: Int) throws(DiagnosticError) {
         // Every header it sends is its own, and an echoed X-Request-ID is checked first; each
         // answer is written as one buffer, past NIO's response encoder and pipelining helper.
-        listener = try HTTPListener(host: host, port: port, decoderOnly: true) { _ in ErrorServiceHandler(service: service) }
+        let wire = ErrorServiceWire(service: service)
+        listener = try HTTPListener(host: host, port: port, decoderOnly: true) { _ in ErrorServiceHandler(service: service, wire: wire) }
         self.service = service
     }
 
@@ -33,6 +34,43 @@ public final class ErrorServiceServer: Sendable {
     }
 }
 
+/// Every answer of an `ErrorService` as HTTP/1.1 puts it on the wire, made once and shared by
+/// every connection: a `GET` or `HEAD` that keeps its connection open and has no request ID to
+/// echo is answered by writing one of these buffers as it is; one with a request ID (an
+/// ingress controller sends one with every request) by a few bytes of its own, then the shared
+/// body.
+struct ErrorServiceWire: Sendable {
+    /// Each answer's status line and headers, without the blank line that ends them.
+    let heads: [ByteBuffer]
+    /// Each answer whole.
+    let whole: [ByteBuffer]
+    /// Each answer without its body, for `HEAD`.
+    let headOnly: [ByteBuffer]
+    /// Each answer's body (a view of `whole`, not a copy).
+    let bodies: [ByteBuffer]
+
+    init(service: ErrorService) {
+        let allocator = ByteBufferAllocator()
+        var heads: [ByteBuffer] = [], whole: [ByteBuffer] = [], headOnly: [ByteBuffer] = [], bodies: [ByteBuffer] = []
+        for answer in service.answers {
+            var head = allocator.buffer(capacity: 256)
+            ErrorServiceHandler.writeHead(answer, version: .http1_1, into: &head)
+            var bare = head
+            bare.writeStaticString("\r\n")
+            var full = bare
+            full.writeBytes(answer.body)
+            heads.append(head)
+            whole.append(full)
+            headOnly.append(bare)
+            bodies.append(full.getSlice(at: bare.readableBytes, length: answer.body.count)!)
+        }
+        self.heads = heads
+        self.whole = whole
+        self.headOnly = headOnly
+        self.bodies = bodies
+    }
+}
+
 /// One connection of the error service: each request answered, whole, as it ends (so answers
 /// go out in the order of the requests, pipelined or not); a request NIO cannot parse gets 400
 /// and the connection closes; asked to quiesce, an idle connection closes at once and a busy
@@ -42,11 +80,13 @@ final class ErrorServiceHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias OutboundOut = ByteBuffer
 
     private let service: ErrorService
+    private let wire: ErrorServiceWire
     private var request: HTTPRequestHead?
     private var quiescing = false
 
-    init(service: ErrorService) {
+    init(service: ErrorService, wire: ErrorServiceWire) {
         self.service = service
+        self.wire = wire
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -58,22 +98,76 @@ final class ErrorServiceHandler: ChannelInboundHandler, RemovableChannelHandler 
         case .end:
             guard let head = request else { return }
             request = nil
-            let response = service.respond(method: head.method.rawValue, target: head.uri) { head.headers.first(name: $0) }
-            let keepAlive = head.isKeepAlive && !quiescing
-            var buffer = context.channel.allocator.buffer(capacity: response.body.count + 256)
-            Self.write(response, version: head.version, keepAlive: keepAlive, into: &buffer)
-            if keepAlive {
-                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-            } else {
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
-            }
+            answer(head, context: context)
         }
     }
 
-    /// An answer as HTTP/1.1 puts it on the wire (the body already empty for HEAD; its
-    /// `Content-Length` still says the size).
-    static func write(_ response: PreviewResponse, version: HTTPVersion, keepAlive: Bool, into buffer: inout ByteBuffer) {
+    /// The header values an answer depends on, found in one pass (the first of each name).
+    private struct Asked {
+        var code: String?, format: String?, accept: String?, language: String?, requestID: String?
+    }
+
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var asked = Asked()
+        for (name, value) in head.headers {
+            switch name.utf8.count {
+            case 6 where asked.accept == nil && Self.isNamed(name, "accept"): asked.accept = value
+            case 6 where asked.code == nil && Self.isNamed(name, "x-code"): asked.code = value
+            case 8 where asked.format == nil && Self.isNamed(name, "x-format"): asked.format = value
+            case 12 where asked.requestID == nil && Self.isNamed(name, "x-request-id"): asked.requestID = value
+            case 15 where asked.language == nil && Self.isNamed(name, "accept-language"): asked.language = value
+            default: break
+            }
+        }
+        let index = service.answer(target: head.uri, code: asked.code, format: asked.format, accept: asked.accept, language: asked.language)
+        let keepAlive = head.isKeepAlive && !quiescing
+        let echoed = asked.requestID.flatMap { ErrorService.isRequestID($0) ? $0 : nil }
+        let bodiless = head.method == .HEAD
+        var last: ByteBuffer
+        if keepAlive, echoed == nil, head.version == .http1_1 {
+            last = bodiless ? wire.headOnly[index] : wire.whole[index]
+        } else {
+            last = context.channel.allocator.buffer(capacity: wire.heads[index].readableBytes + 256)
+            if head.version == .http1_1 {
+                last.writeImmutableBuffer(wire.heads[index])
+            } else {
+                Self.writeHead(service.answers[index], version: head.version, into: &last)
+            }
+            if let echoed {
+                last.writeStaticString("X-Request-ID: ")
+                last.writeString(echoed)
+                last.writeStaticString("\r\n")
+            }
+            if !keepAlive {
+                last.writeStaticString("Connection: close\r\n")
+            } else if head.version.major == 1, head.version.minor == 0 {
+                last.writeStaticString("Connection: keep-alive\r\n")
+            }
+            last.writeStaticString("\r\n")
+            if !bodiless, wire.bodies[index].readableBytes > 0 {
+                // The head, then the shared body: one writev.
+                context.write(wrapOutboundOut(last), promise: nil)
+                last = wire.bodies[index]
+            }
+        }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(last), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Whether a header's name is `lowercase` (which is lower-case ASCII), in any case.
+    private static func isNamed(_ name: String, _ lowercase: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        return name.utf8.elementsEqual(expected) { byte, wanted in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 0x20 == wanted : byte == wanted
+        }
+    }
+
+    /// An answer's status line and headers as HTTP/1.x puts them, without the blank line.
+    static func writeHead(_ response: PreviewResponse, version: HTTPVersion, into buffer: inout ByteBuffer) {
         let status = HTTPResponseStatus(statusCode: response.status)
         buffer.writeString("HTTP/\(version.major).\(version.minor) \(response.status) \(status.reasonPhrase)\r\n")
         for (name, value) in response.headers {
@@ -82,13 +176,6 @@ final class ErrorServiceHandler: ChannelInboundHandler, RemovableChannelHandler 
             buffer.writeString(value)
             buffer.writeStaticString("\r\n")
         }
-        if !keepAlive {
-            buffer.writeStaticString("Connection: close\r\n")
-        } else if version.major == 1, version.minor == 0 {
-            buffer.writeStaticString("Connection: keep-alive\r\n")
-        }
-        buffer.writeStaticString("\r\n")
-        buffer.writeBytes(response.body)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

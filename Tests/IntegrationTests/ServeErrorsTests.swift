@@ -80,6 +80,51 @@ struct ServeErrorsTests {
         #expect(compared == 351 && different.isEmpty, "\(different.prefix(5))")
     }
 
+    @Test("every form an answer is written in: shared whole, shared without body, own head with the shared body, HTTP/1.0, close")
+    func wireForms() throws {
+        let build = try ErrorPagesBuild(codes: [404, 500, 503])
+        defer { build.remove() }
+        let service = try ServeErrors(build: build)
+        defer { service.server.stop() }
+        // Pipelined on one connection, answered in order; the last closes it.
+        let requests: [(method: String, version: String, headers: String, requestID: String?, connection: String?)] = [
+            ("GET", "1.1", "", nil, nil),
+            ("HEAD", "1.1", "", nil, nil),
+            ("GET", "1.1", "X-Request-ID: 7a1f\r\n", "7a1f", nil),
+            ("HEAD", "1.1", "X-Request-ID: 7a1f\r\n", "7a1f", nil),
+            ("GET", "1.1", "X-Request-ID: not echoed\r\n", nil, nil),
+            ("GET", "1.0", "Connection: keep-alive\r\n", nil, "keep-alive"),
+            ("GET", "1.1", "X-Request-ID: last\r\nConnection: close\r\n", "last", "close"),
+        ]
+        let bytes = requests.map { "\($0.method) /503 HTTP/\($0.version)\r\nHost: x\r\nAccept-Language: fr\r\n\($0.headers)\r\n" }.joined()
+        let (text, closed) = try HTTPClient.sendRaw(bytes: Array(bytes.utf8), port: service.port)
+        #expect(closed, "Connection: close ends the connection after its answer")
+        let page = try String(contentsOfFile: build.output + "/errors/fr/503.html", encoding: .utf8)
+        var rest = Substring(text)
+        for (index, request) in requests.enumerated() {
+            guard let end = rest.range(of: "\r\n\r\n") else {
+                Issue.record("answer \(index) missing: \(rest.prefix(200))")
+                return
+            }
+            let lines = rest[..<end.lowerBound].components(separatedBy: "\r\n")
+            let headers = Dictionary(lines.dropFirst().map { line in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                return (parts[0].lowercased(), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+            }, uniquingKeysWith: { first, _ in first })
+            let length = Int(headers["content-length"] ?? "") ?? -1
+            let bodyLength = request.method == "HEAD" ? 0 : max(0, length)
+            let body = rest[end.upperBound...].utf8.prefix(bodyLength)
+            rest = Substring(rest[end.upperBound...].utf8.dropFirst(bodyLength))
+            let what = "answer \(index) (\(request.method) HTTP/\(request.version) \(request.headers.debugDescription))"
+            #expect(lines[0] == "HTTP/\(request.version) 503 Service Unavailable", "\(what): \(lines[0])")
+            #expect(length == page.utf8.count && headers["content-language"] == "fr", "\(what): \(headers)")
+            #expect(headers["x-request-id"] == request.requestID, "\(what): \(headers)")
+            #expect(headers["connection"]?.lowercased() == request.connection, "\(what): \(headers)")
+            #expect(request.method == "HEAD" ? body.isEmpty : String(Substring(body)) == page, "\(what): the body")
+        }
+        #expect(rest.isEmpty, "nothing after the last answer: \(rest.prefix(100))")
+    }
+
     @Test("hostile requests get a well-formed answer and the service keeps serving")
     func hostileInput() throws {
         let build = try ErrorPagesBuild(codes: [404, 500, 503])
