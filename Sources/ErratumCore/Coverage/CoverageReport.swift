@@ -33,8 +33,11 @@ public struct CoverageReport: Sendable {
     ///   - strings: the UI strings and their history; nil leaves them out.
     ///   - locales: the locales to report; nil means every locale but English.
     ///   - sectionDepth: how many folders of a slug name its section (1: `Web`, 2: `Web/HTTP`).
+    ///   - changes: whether to read, for each outdated page, what changed in English since its
+    ///     translation (`TranslatedPage.changes`): one `git cat-file` per repository and a diff
+    ///     per page.
     public init(catalog: Catalog, history: ContentHistory, strings: StringsSources? = nil,
-                locales: [ContentLocale]? = nil, sectionDepth: Int = 1) {
+                locales: [ContentLocale]? = nil, sectionDepth: Int = 1, changes: Bool = false) {
         let byLocale = Dictionary(grouping: catalog.allDocuments, by: \.locale)
         let english = (byLocale[.english] ?? []).sorted { $0.slug.lowercased() < $1.slug.lowercased() }
         let chosen = (locales ?? Array(byLocale.keys)).filter { $0 != .english }
@@ -43,9 +46,11 @@ public struct CoverageReport: Sendable {
 
         referenceDocuments = english.count
         self.sectionDepth = max(1, sectionDepth)
-        self.locales = Set(chosen).sorted().map { locale in
+        var measured = Set(chosen).sorted().map { locale in
             measure.locale(locale, documents: byLocale[locale] ?? [], english: english)
         }
+        if changes { Self.readChanges(into: &measured, history: history) }
+        self.locales = measured
         diagnostics += measure.diagnostics
         if let strings {
             let languages = locales.map { Set($0.map(strings.strings.language(for:))) }
@@ -57,6 +62,26 @@ public struct CoverageReport: Sendable {
         commits = history.commitCount
         historyUnavailable = history.unavailableReason
         self.diagnostics = diagnostics.sorted()
+    }
+
+    /// Fills in the English changes of every outdated page, and why pages of unknown freshness
+    /// have none.
+    static func readChanges(into locales: inout [LocaleCoverage], history: ContentHistory) {
+        var positions: [(locale: Int, page: Int)] = []
+        var requests: [SourceChangesReader.Request] = []
+        for (localeIndex, locale) in locales.enumerated() {
+            for (pageIndex, page) in locale.pages.enumerated() {
+                if case .upToDate = page.freshness { continue }
+                positions.append((localeIndex, pageIndex))
+                requests.append(SourceChangesReader.Request(translation: page.translation, source: page.source))
+            }
+        }
+        for (position, result) in zip(positions, SourceChangesReader.read(requests, history: history)) {
+            switch result {
+            case let .success(changes): locales[position.locale].pages[position.page].changes = changes
+            case let .failure(unavailable): locales[position.locale].pages[position.page].changesUnavailable = unavailable.reason
+            }
+        }
     }
 
     /// The report as JSON (schema: `templates/coverage/coverage.schema.json`).

@@ -68,7 +68,7 @@ public struct LocaleCoverage: Sendable {
     /// Counts per section, by name.
     public let sections: [SectionCoverage]
     /// Every translation of an English document, in priority order.
-    public let pages: [TranslatedPage]
+    public internal(set) var pages: [TranslatedPage]
     /// English documents without a translation, by slug.
     public let missing: [Document]
     /// Translations whose English source is gone even through redirects, by slug.

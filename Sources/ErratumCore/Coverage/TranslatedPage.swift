@@ -83,6 +83,11 @@ public struct TranslatedPage: Sendable {
     public let translatedShare: Double
     /// 1-based position in the locale's priority order.
     public internal(set) var rank = 0
+    /// What changed in English since the translation's `l10n.sourceCommit`, for an outdated
+    /// page when the report reads the changes.
+    public internal(set) var changes: SourceChanges?
+    /// Why an outdated page, or one of unknown freshness, shows no changes.
+    public internal(set) var changesUnavailable: String?
 
     /// Whether a translator has anything to do: partly translated, unknown, outdated or drifting.
     public var needsUpdate: Bool {

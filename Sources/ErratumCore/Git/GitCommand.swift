@@ -51,11 +51,26 @@ struct GitCommand: Sendable {
         try start(arguments).finish()
     }
 
+    /// Runs git with `input` on its standard input (`cat-file --batch` takes its questions so).
+    ///
+    /// - Throws: as `run(_:)`.
+    func run(_ arguments: [String], input: Data) throws(GitError) -> Data {
+        let path = NSTemporaryDirectory() + "erratum-git-\(UUID().uuidString).in"
+        guard FileManager.default.createFile(atPath: path, contents: input), let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unavailable("cannot create temporary files in \(NSTemporaryDirectory())")
+        }
+        defer {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        return try start(arguments, input: handle).finish()
+    }
+
     /// Starts git and returns at once: it writes into temporary files while the caller works
     /// (coverage loads the content meanwhile).
     ///
     /// - Throws: `GitError.unavailable` when git cannot be started.
-    func start(_ arguments: [String]) throws(GitError) -> RunningGit {
+    func start(_ arguments: [String], input: FileHandle = .nullDevice) throws(GitError) -> RunningGit {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", folder] + Self.settings + arguments
@@ -79,7 +94,7 @@ struct GitCommand: Sendable {
         }
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input
         do {
             try process.run()
         } catch {
