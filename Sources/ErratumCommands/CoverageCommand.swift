@@ -35,14 +35,29 @@ public struct CoverageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The most pages each text list shows; 0 shows all.", valueName: "n"))
     var limit = 20
 
+    @Option(name: .customLong("diff"),
+            help: ArgumentHelp("Show what changed in English since the translation of this page (its slug) was made: the commits and the diff, each change placed in the translation.", valueName: "slug"))
+    var diffSlug: String?
+
+    @Flag(name: .customLong("no-color"), help: "Never colour --diff (it is coloured when standard output is a terminal and NO_COLOR is not set).")
+    var noColor = false
+
+    @Option(name: .customLong("mark-updated"), parsing: .upToNextOption,
+            help: ArgumentHelp("Set each translation's l10n.sourceCommit to its English file's newest commit, changing nothing else in it; none is written if one is refused.", valueName: "file"))
+    var markUpdated: [String] = []
+
     public init() {}
 
     public func validate() throws {
         guard sectionDepth >= 1 else { throw ValidationError("--section-depth must be 1 or more, not \(sectionDepth)") }
         guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more, not \(limit)") }
+        guard diffSlug == nil || markUpdated.isEmpty else { throw ValidationError("--diff and --mark-updated are separate tasks: give one") }
+        guard diffSlug == nil || format == .text else { throw ValidationError("--diff writes text; the JSON and HTML reports hold every diff") }
     }
 
     public func run() throws {
+        if !markUpdated.isEmpty { return try runMarkUpdated() }
+        if let diffSlug { return try runDiff(diffSlug) }
         let report: CoverageReport
         let text: String
         do {
@@ -50,7 +65,7 @@ public struct CoverageCommand: ParsableCommand {
             if let note = content.note { DiagnosticPrinter.printLine(note, toStandardError: true) }
             let templates = try TemplateFiles(overrides: inputs.templateOverrides)
             report = try CoverageReport.survey(contentRoots: content.roots, templates: templates,
-                                               locales: locales, sectionDepth: sectionDepth)
+                                               locales: locales, sectionDepth: sectionDepth, changes: format == .text ? .none : .all)
             let reportFolder = output.map { ($0 as NSString).deletingLastPathComponent } ?? "."
             let links = CoverageLinks.sourceFiles(reportFolder: reportFolder.isEmpty ? "." : reportFolder)
             switch format {
@@ -72,6 +87,56 @@ public struct CoverageCommand: ParsableCommand {
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+extension CoverageCommand {
+    /// `--diff`: the English changes of one page's translations.
+    func runDiff(_ slug: String) throws {
+        let report: CoverageReport
+        do {
+            let content = try inputs.content()
+            if let note = content.note { DiagnosticPrinter.printLine(note, toStandardError: true) }
+            report = try CoverageReport.survey(contentRoots: content.roots, locales: locales, changes: .page(slug))
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            throw ExitCode.failure
+        }
+        let pages = report.locales.flatMap(\.pages).filter { $0.isNamed(slug) }
+        guard !pages.isEmpty else {
+            let named = locales.isEmpty ? "any locale" : locales.joined(separator: ", ")
+            DiagnosticPrinter.printLine("error: no translation of '\(slug)' in \(named) [usage]", toStandardError: true)
+            throw ExitCode.failure
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let color = !noColor && environment["NO_COLOR"].map(\.isEmpty) ?? true && isatty(STDOUT_FILENO) == 1
+        let text = pages.map { ChangesText.render($0, color: color) }.joined(separator: "\n")
+        if let output {
+            do {
+                try ReportFile.write(Data(text.utf8), to: output)
+            } catch {
+                DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
+                throw ExitCode.failure
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// `--mark-updated`: every file set, or none.
+    func runMarkUpdated() throws {
+        let marked: [MarkUpdated.Marked]
+        do {
+            let content = try inputs.content()
+            marked = try MarkUpdated.run(files: markUpdated, contentRoots: content.roots)
+        } catch {
+            DiagnosticPrinter.print(error.diagnostics)
+            if markUpdated.count > 1 { DiagnosticPrinter.printLine("no file was changed", toStandardError: true) }
+            throw ExitCode.failure
+        }
+        for mark in marked {
+            print("\(mark.file): sourceCommit \(mark.hash.prefix(10)) (\(mark.date.prefix(10)), \(mark.subject))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ErratumCommands
 @testable import ErratumCore
 
 /// What changed in English since each translation, from real git repositories: a page edited
@@ -83,7 +84,7 @@ struct CoverageChangesTests {
         ])
         let history = ContentHistory.read(roots: [folder + "/content/files", folder + "/translated/files"], ceiling: [folder])
         let (content, _) = try ContentLoader(roots: [folder + "/content/files", folder + "/translated/files"]).load()
-        let report = CoverageReport(catalog: Catalog(content), history: history, changes: true)
+        let report = CoverageReport(catalog: Catalog(content), history: history, changes: .all)
         return Setup(folder: folder, commits: commits, report: report)
     }
 
@@ -147,6 +148,41 @@ struct CoverageChangesTests {
         #expect(changes.places.allSatisfy { $0.english == "introduction" && $0.translationLine == page.translation.bodyLine })
     }
 
+    @Test("erratum coverage --diff prints the commits and the diff, each hunk placed in the translation; plain when not a terminal")
+    func terminal() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let setup = try Self.setUp(folder)
+        let output = folder + "/diff.txt"
+        var command = try ErratumCommand.parseAsRoot([
+            "coverage", "--content", folder + "/content/files", "--content", folder + "/translated/files",
+            "--diff", "web/handbook", "--locale", "fr", "--output", output,
+        ])
+        try command.run()
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let from = try #require(setup.commits["add"]).prefix(10)
+        #expect(lines.first == "Web/Handbook (fr): 3 English commits since \(from), the translation's sourceCommit")
+        #expect(lines.contains { $0.contains(String(try! #require(setup.commits["move"]).prefix(10))) && $0.hasSuffix("Move Web/Guide to Web/Handbook") })
+        #expect(text.contains("(files/en-us/web/guide/index.md at \(from))"), "the path before the rename")
+        #expect(text.contains("--mark-updated "))
+        #expect(lines.contains { $0.hasPrefix("@@ -") && $0.hasSuffix("Examples → Exemples (line 21 of fr/web/handbook/index.md)") }, "\(text)")
+        #expect(lines.contains { $0.hasSuffix("Browser compatibility → no such section in the translation; nearest before it: "
+                                               + "Voir aussi (line 32 of fr/web/handbook/index.md)") })
+        #expect(lines.contains("-The server could not find the requested resource.") && lines.contains("+## Security"))
+        #expect(!text.contains("\u{1B}["), "no colour in a file")
+
+        let colored = ChangesText.render(try CoverageDocs.page(setup.report, "fr", "Web/Handbook"), color: true)
+        #expect(colored.contains("\u{1B}[31m-The server \u{1B}[7mcould not\u{1B}[27m find the\u{1B}[7m requested\u{1B}[27m resource.\u{1B}[m"))
+        let eta = ChangesText.render(try CoverageDocs.page(setup.report, "fr", "Web/Eta"), color: false)
+        #expect(eta == "Web/Eta (fr): how far it is behind is unknown: l10n.sourceCommit '0123456789abcdef0123456789abcdef01234567' "
+                + "is not a commit of the English history\n")
+        var missing = try ErratumCommand.parseAsRoot([
+            "coverage", "--content", folder + "/content/files", "--content", folder + "/translated/files", "--diff", "Web/Nowhere",
+        ])
+        #expect(throws: (any Error).self) { try missing.run() }
+    }
+
     @Test("an unknown sourceCommit gets no diff and says why; an up-to-date page none at all")
     func noDiff() throws {
         let folder = try TestSupport.temporaryFolder()
@@ -157,8 +193,81 @@ struct CoverageChangesTests {
         #expect(eta.changesUnavailable == "l10n.sourceCommit '0123456789abcdef0123456789abcdef01234567' is not a commit of the English history")
         let withoutChanges = CoverageReport(catalog: Catalog(try ContentLoader(roots: [folder + "/content/files",
                                                                                          folder + "/translated/files"]).load().0),
-                                            history: .unavailable("no history wanted"), changes: true)
+                                            history: .unavailable("no history wanted"), changes: .all)
         let handbook = try CoverageDocs.page(withoutChanges, "fr", "Web/Handbook")
         #expect(handbook.changes == nil && handbook.changesUnavailable == "no history wanted")
+    }
+}
+
+@Suite("Coverage: marking a translation updated")
+struct MarkUpdatedTests {
+    @Test("only the sourceCommit value changes: quoted, commented, CRLF, a block without it, no block at all")
+    func edits() throws {
+        let hash = "89abcdef0123456789abcdef0123456789abcdef"
+        let crlf = "---\r\ntitle: Guide\r\nslug: Web/Guide\r\nl10n:\r\n  sourceCommit: 0123456789\r\n---\r\n\r\nBody.\r\n"
+        #expect(try SourceCommitEdit.set(hash, in: crlf) == crlf.replacingOccurrences(of: "0123456789", with: hash))
+        let quoted = "---\ntitle: A\nl10n:\n    sourceCommit: \"0123\"   # from the old repository\n---\nBody\n"
+        #expect(try SourceCommitEdit.set(hash, in: quoted) == "---\ntitle: A\nl10n:\n    sourceCommit: \(hash)   # from the old repository\n---\nBody\n")
+        let otherChild = "---\ntitle: A\nl10n:\n    priority: high\nslug: A\n---\nBody\n"
+        #expect(try SourceCommitEdit.set(hash, in: otherChild)
+                == "---\ntitle: A\nl10n:\n    sourceCommit: \(hash)\n    priority: high\nslug: A\n---\nBody\n")
+        let none = "\u{FEFF}---\r\ntitle: A\r\nslug: A\r\n---\r\nBody\r\n"
+        #expect(try SourceCommitEdit.set(hash, in: none) == "\u{FEFF}---\r\ntitle: A\r\nslug: A\r\nl10n:\r\n  sourceCommit: \(hash)\r\n---\r\nBody\r\n",
+                "a byte-order mark, CRLF, and the block added last, in MDN's form")
+        #expect(throws: SourceCommitEdit.Refusal.self) { try SourceCommitEdit.set(hash, in: "---\nl10n: {sourceCommit: x}\n---\n") }
+        #expect(throws: SourceCommitEdit.Refusal.self) { try SourceCommitEdit.set(hash, in: "No front matter.\n") }
+    }
+
+    @Test("--mark-updated sets the English file's newest commit, keeping every other byte; each refusal says why and writes nothing")
+    func markUpdated() throws {
+        let folder = try TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let setup = try CoverageChangesTests.setUp(folder)
+        let roots = [folder + "/content/files", folder + "/translated/files"]
+        let handbook = folder + "/translated/files/fr/web/handbook/index.md"
+        let other = folder + "/translated/files/fr/web/other/index.md"
+        // CRLF line ends, an existing l10n block.
+        let original = try String(contentsOfFile: handbook, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        try Data(original.utf8).write(to: URL(fileURLWithPath: handbook))
+        // No l10n block at all.
+        let withoutBlock = CoverageDocs.page("Autre", slug: "Web/Other", body: "A\n")
+        try Data(withoutBlock.utf8).write(to: URL(fileURLWithPath: other))
+
+        let marked = try MarkUpdated.run(files: [handbook, other], contentRoots: roots, historyCeiling: [folder])
+        #expect(marked.map(\.hash) == [setup.commits["sections"], setup.commits["sections"]])
+        let newest = try #require(setup.commits["sections"])
+        let from = try #require(setup.commits["add"])
+        #expect(try String(contentsOfFile: handbook, encoding: .utf8) == original.replacingOccurrences(of: from, with: newest))
+        #expect(try String(contentsOfFile: other, encoding: .utf8)
+                == withoutBlock.replacingOccurrences(of: "slug: Web/Other\n", with: "slug: Web/Other\nl10n:\n  sourceCommit: \(newest)\n"))
+        let report = CoverageReport(catalog: Catalog(try ContentLoader(roots: roots).load().0),
+                                    history: ContentHistory.read(roots: roots, ceiling: [folder]))
+        #expect(try CoverageDocs.page(report, "fr", "Web/Handbook").freshness == .upToDate)
+
+        // Refusals: an English file, an orphan, an English file edited but not committed; a
+        // good file given with them is not written either.
+        let orphan = folder + "/translated/files/fr/web/gone/index.md"
+        try Data(CoverageDocs.page("Parti", slug: "Web/Gone", sourceCommit: from, body: "Parti.\n").utf8).write(to: {
+            try FileManager.default.createDirectory(atPath: folder + "/translated/files/fr/web/gone", withIntermediateDirectories: true)
+            return URL(fileURLWithPath: orphan)
+        }())
+        let englishOther = folder + "/content/files/en-us/web/other/index.md"
+        try Data((try String(contentsOfFile: englishOther, encoding: .utf8) + "Uncommitted.\n").utf8).write(to: URL(fileURLWithPath: englishOther))
+        let eta = folder + "/translated/files/fr/web/eta/index.md"
+        let etaBefore = try String(contentsOfFile: eta, encoding: .utf8)
+        var reasons: [String] = []
+        do {
+            _ = try MarkUpdated.run(files: [eta, folder + "/content/files/en-us/web/eta/index.md", orphan, other, folder + "/nothing.md"],
+                                    contentRoots: roots, historyCeiling: [folder])
+            Issue.record("refused files were accepted")
+        } catch {
+            reasons = error.diagnostics.map { "\($0.code) \($0.message)" }
+        }
+        #expect(reasons.count == 4, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("mark-updated") && $0.contains("an English document") })
+        #expect(reasons.contains { $0.contains("English page 'Web/Gone' does not exist") })
+        #expect(reasons.contains { $0.contains("changes not committed") })
+        #expect(reasons.contains { $0.contains("not a document of the content") })
+        #expect(try String(contentsOfFile: eta, encoding: .utf8) == etaBefore, "nothing written when one file is refused")
     }
 }

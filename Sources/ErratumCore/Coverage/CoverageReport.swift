@@ -33,11 +33,10 @@ public struct CoverageReport: Sendable {
     ///   - strings: the UI strings and their history; nil leaves them out.
     ///   - locales: the locales to report; nil means every locale but English.
     ///   - sectionDepth: how many folders of a slug name its section (1: `Web`, 2: `Web/HTTP`).
-    ///   - changes: whether to read, for each outdated page, what changed in English since its
-    ///     translation (`TranslatedPage.changes`): one `git cat-file` per repository and a diff
-    ///     per page.
+    ///   - changes: the pages whose English changes since their translation to read
+    ///     (`TranslatedPage.changes`): one `git cat-file` per repository and a diff per page.
     public init(catalog: Catalog, history: ContentHistory, strings: StringsSources? = nil,
-                locales: [ContentLocale]? = nil, sectionDepth: Int = 1, changes: Bool = false) {
+                locales: [ContentLocale]? = nil, sectionDepth: Int = 1, changes: ChangesWanted = .none) {
         let byLocale = Dictionary(grouping: catalog.allDocuments, by: \.locale)
         let english = (byLocale[.english] ?? []).sorted { $0.slug.lowercased() < $1.slug.lowercased() }
         let chosen = (locales ?? Array(byLocale.keys)).filter { $0 != .english }
@@ -49,7 +48,7 @@ public struct CoverageReport: Sendable {
         var measured = Set(chosen).sorted().map { locale in
             measure.locale(locale, documents: byLocale[locale] ?? [], english: english)
         }
-        if changes { Self.readChanges(into: &measured, history: history) }
+        if changes != .none { Self.readChanges(changes, into: &measured, history: history) }
         self.locales = measured
         diagnostics += measure.diagnostics
         if let strings {
@@ -66,12 +65,13 @@ public struct CoverageReport: Sendable {
 
     /// Fills in the English changes of every outdated page, and why pages of unknown freshness
     /// have none.
-    static func readChanges(into locales: inout [LocaleCoverage], history: ContentHistory) {
+    static func readChanges(_ wanted: ChangesWanted, into locales: inout [LocaleCoverage], history: ContentHistory) {
         var positions: [(locale: Int, page: Int)] = []
         var requests: [SourceChangesReader.Request] = []
         for (localeIndex, locale) in locales.enumerated() {
             for (pageIndex, page) in locale.pages.enumerated() {
                 if case .upToDate = page.freshness { continue }
+                if case let .page(slug) = wanted, !page.isNamed(slug) { continue }
                 positions.append((localeIndex, pageIndex))
                 requests.append(SourceChangesReader.Request(translation: page.translation, source: page.source))
             }
@@ -117,6 +117,24 @@ public struct CoverageReport: Sendable {
     /// The section of a slug: its first `depth` folders.
     static func section(of slug: String, depth: Int) -> String {
         slug.split(separator: "/").prefix(max(1, depth)).joined(separator: "/")
+    }
+}
+
+/// The pages of a report whose English changes are read.
+public enum ChangesWanted: Sendable, Hashable {
+    /// None: the report says how far behind pages are, not what changed.
+    case none
+    /// Every outdated page.
+    case all
+    /// The translations of one page, named by its slug or its English source's.
+    case page(String)
+}
+
+extension TranslatedPage {
+    /// Whether `slug` names this translation or its English source (any case).
+    public func isNamed(_ slug: String) -> Bool {
+        let wanted = slug.trimmingCharacters(in: CharacterSet(charactersIn: "/")).lowercased()
+        return translation.slug.lowercased() == wanted || source.slug.lowercased() == wanted
     }
 }
 

@@ -14,9 +14,11 @@ extension CoverageReport {
     ///   - sectionDepth: how many folders of a slug name its section.
     ///   - historyCeiling: folders above which no git repository is looked for
     ///     (`GIT_CEILING_DIRECTORIES`); empty for the environment's own.
+    ///   - changes: the pages whose English changes to read.
     /// - Throws: `DiagnosticError` when a content root does not exist.
     public static func survey(contentRoots: [String], templates: TemplateFiles = .builtIn, locales: [String] = [],
-                              sectionDepth: Int = 1, historyCeiling: [String] = []) throws(DiagnosticError) -> CoverageReport {
+                              sectionDepth: Int = 1, historyCeiling: [String] = [],
+                              changes: ChangesWanted = .none) throws(DiagnosticError) -> CoverageReport {
         // git reads the history while the content loads.
         let reading = ContentHistory.start(roots: contentRoots, ceiling: historyCeiling)
         let (content, loadDiagnostics) = try ContentLoader(roots: contentRoots).load()
@@ -31,7 +33,7 @@ extension CoverageReport {
         let history = reading.finish()
         var report = CoverageReport(catalog: catalog, history: history, strings: strings,
                                     locales: locales.isEmpty ? nil : locales.map(ContentLocale.init(tag:)),
-                                    sectionDepth: sectionDepth)
+                                    sectionDepth: sectionDepth, changes: changes)
         report.diagnostics = (diagnostics + report.diagnostics).sorted()
         return report
     }

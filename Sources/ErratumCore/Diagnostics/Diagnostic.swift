@@ -106,6 +106,9 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Comparable, 
     public static let sourceCommitNotInHistory = Self(rawValue: "source-commit-not-in-history")
     /// Git history that could not be read (no git, not a repository); coverage says *unknown*.
     public static let gitHistory = Self(rawValue: "git-history")
+    /// `erratum coverage --mark-updated` refused a file: not a translation, no English page,
+    /// uncommitted English changes, or front matter it cannot edit.
+    public static let markUpdated = Self(rawValue: "mark-updated")
 }
 
 /// One finding about the input: what is wrong, where, and how serious it is.
