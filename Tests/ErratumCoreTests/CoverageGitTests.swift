@@ -128,7 +128,7 @@ struct CoverageGitTests {
                 .replacingOccurrences(of: "/en-US/", with: "/de/")),
         ])
         let report = try CoverageReport.survey(contentRoots: [folder + "/content/files", folder + "/translated/files"],
-                                               templates: .builtIn)
+                                               templates: .builtIn, changes: .all)
         return Setup(folder: folder, english: english.root, translated: translated.root, c: c, report: report)
     }
 

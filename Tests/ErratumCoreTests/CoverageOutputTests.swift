@@ -27,7 +27,7 @@ struct CoverageOutputTests {
         #expect(limited.contains("fr: 5 of 6 translations to update (first 2; --limit 0 shows all)"))
     }
 
-    @Test("the JSON follows coverage.schema.json, version 2")
+    @Test("the JSON follows coverage.schema.json, version 3, with each outdated page's English changes")
     func json() throws {
         let folder = try TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }
@@ -41,7 +41,7 @@ struct CoverageOutputTests {
         #expect(problems.isEmpty, "\(problems.prefix(10))")
 
         let object = try #require(value as? [String: Any])
-        #expect(object["version"] as? Int == 2)
+        #expect(object["version"] as? Int == 3)
         let locales = try #require(object["locales"] as? [[String: Any]])
         let fr = try #require(locales.first { $0["locale"] as? String == "fr" })
         let pages = try #require(fr["pages"] as? [[String: Any]])
@@ -51,6 +51,19 @@ struct CoverageOutputTests {
         #expect(beta["newestChange"] as? String == "2024-01-06T00:00:00+00:00")
         #expect((beta["commits"] as? [[String: Any]])?.map { $0["commit"] as? String } == [setup.c[4], setup.c[2], setup.c[1]])
         #expect(beta["sourceHref"] as? String == "./content/files/en-us/web/beta/index.md")
+        // Translated before the move: the English text then was at the old path.
+        let changes = try #require(beta["changes"] as? [String: Any])
+        #expect(changes["from"] as? String == setup.c[0] && changes["to"] as? String == setup.c[4])
+        #expect(changes["fromPath"] as? String == "files/en-us/web/old-beta/index.md" && changes["path"] as? String == "files/en-us/web/beta/index.md")
+        #expect(changes["translationFile"] as? String == "fr/web/beta/index.md")
+        let hunks = try #require(changes["hunks"] as? [[String: Any]])
+        let lines = hunks.flatMap { ($0["lines"] as? [[String: Any]]) ?? [] }
+        let changed = lines.filter { $0["kind"] as? String != "context" }.map { "\($0["kind"] ?? "") \($0["text"] ?? "")" }
+        #expect(changed == ["removed slug: Web/Old-Beta", "added slug: Web/Beta", "added Second line.", "added A", "added B", "added C"])
+        #expect((hunks.first?["section"] as? [String: Any])?["english"] as? String == "front matter")
+        #expect(beta["changesUnavailable"] is NSNull)
+        let eta = try #require(pages.first { $0["slug"] as? String == "Web/Eta" })
+        #expect(eta["changes"] is NSNull && (eta["changesUnavailable"] as? String)?.contains("is not a commit") == true)
         let zeta = try #require(pages.first { $0["slug"] as? String == "Web/Zeta" })
         #expect(zeta["commitsBehind"] is NSNull)
         #expect(zeta["unknownReason"] as? String == "no-source-commit")
@@ -107,7 +120,7 @@ struct CoverageOutputTests {
             #expect(FileManager.default.fileExists(atPath: path), "\(href) leads to no file")
         }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/coverage.json"))) as? [String: Any])
-        #expect(json["version"] as? Int == 2)
+        #expect(json["version"] as? Int == 3)
         let hrefs = ((json["locales"] as? [[String: Any]]) ?? []).flatMap { ($0["pages"] as? [[String: Any]]) ?? [] }
             .compactMap { $0["translationHref"] as? String }
         #expect(hrefs.contains("./docs/fr/docs/Web/HTTP/Reference/Status/507/index.html"))

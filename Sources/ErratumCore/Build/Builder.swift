@@ -144,7 +144,8 @@ public struct Builder: Sendable {
             stringsSources.combine(into: &coverageInputs)
             _ = try products.write("coverage", input: coverageInputs.finalize()) {
                 (emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) in
-                try CoverageReport(catalog: catalog, history: finishedHistory, strings: stringsSources).files(templates: templates, emit: emit)
+                try CoverageReport(catalog: catalog, history: finishedHistory, strings: stringsSources, changes: .all)
+                    .files(templates: templates, emit: emit)
             }
             try phases.end("coverage", cancellation: options.cancellation)
             // The caches are written on a thread of their own while the new tree is swapped in.

@@ -124,6 +124,14 @@ struct CoverageContext: Sendable, TemplateFields {
         let details: Bool
         let summary: String
         let sourceCommitShort: String
+        /// The English changes as JSON (`SourceChanges.json`), nil without them.
+        let changes: String?
+        /// Why an outdated or unknown page has none (a sentence), nil otherwise.
+        let changesUnavailable: String?
+        /// What the changes' disclosure says: `English changes: 4 places, +13 −2 lines`.
+        let changesSummary: String
+        /// An id for the page's diff, unique in the report.
+        let changesID: String
         let last: Bool
         static let fields: Fields = [
             "rank": \Self.rank,
@@ -155,6 +163,10 @@ struct CoverageContext: Sendable, TemplateFields {
             "details": \Self.details,
             "summary": \Self.summary,
             "sourceCommitShort": \Self.sourceCommitShort,
+            "changes": \Self.changes,
+            "changesUnavailable": \Self.changesUnavailable,
+            "changesSummary": \Self.changesSummary,
+            "changesID": \Self.changesID,
             "last": \Self.last,
         ]
     }
@@ -359,6 +371,13 @@ struct CoverageContext: Sendable, TemplateFields {
             },
             details: !summary.isEmpty, summary: summary.joined(separator: " · "),
             sourceCommitShort: page.translation.frontMatter.sourceCommit.map { String($0.prefix(10)) } ?? "",
+            changes: page.changes.map { $0.json(translationFile: ChangesText.localPath(of: page.translation)) },
+            changesUnavailable: page.changesUnavailable,
+            changesSummary: page.changes.map { changes in
+                let places = changes.diff.hunks.count
+                return "English changes: \(places) place\(places == 1 ? "" : "s"), +\(changes.diff.added) −\(changes.diff.removed) lines"
+            } ?? "",
+            changesID: "changes-\(page.translation.locale.tag)-\(page.rank)",
             last: last)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// of unknown freshness and drifting, and the state of the UI strings.
 public struct CoverageReport: Sendable {
     /// The version of the JSON form (`coverage.json`); see `templates/coverage/coverage.schema.json`.
-    public static let version = 2
+    public static let version = 3
 
     /// How many English documents there are.
     public let referenceDocuments: Int

@@ -30,8 +30,9 @@ struct DocumentOutline: Sendable {
     /// The fingerprint of a body's outline with its link targets as written: with the catalog's
     /// structure, it decides everything coverage reads of the document.
     static func digest(body: String, bodyLine: Int) -> Digest {
-        let outline = DocumentOutline(body: body, bodyLine: bodyLine) { $0 }
         var hasher = StableHasher()
+        // Headings' titles count too: the report names the translation's sections by them.
+        let outline = DocumentOutline(body: body, bodyLine: bodyLine, normalize: { $0 }, heading: { hasher.combine(bytes: $0) })
         for marks in [outline.headings, outline.codeBlocks, outline.macros, outline.links] {
             hasher.combine(marks.count)
             for mark in marks {
@@ -46,7 +47,8 @@ struct DocumentOutline: Sendable {
     ///
     /// Every marker it looks for is ASCII, so lines are read as UTF-8 bytes: a loader reads
     /// every document's outline, and walking characters cost as much as parsing the front matter.
-    init(body: String, bodyLine firstLine: Int, normalize: (String) -> String?) {
+    init(body: String, bodyLine firstLine: Int, normalize: (String) -> String?,
+         heading: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
         macros = MacroParser().parse(body).calls.map { Mark(name: $0.normalizedName, line: firstLine + $0.line) }
         var body = body
         body.withUTF8 { bytes in
@@ -83,6 +85,7 @@ struct DocumentOutline: Sendable {
                 }
                 if Self.run(of: Self.space, in: rawLine) < 4, let level = Self.headingLevel(trimmed) {
                     headings.append(Mark(name: "h\(level)", line: line))
+                    heading?(trimmed)
                     continue
                 }
                 guard trimmed.contains(Self.openParenthesis) || trimmed.contains(Self.equals) else { continue }

@@ -214,3 +214,62 @@ enum SourceChangesReader {
         return title
     }
 }
+
+extension SourceChanges {
+    /// The changes as JSON (`changes` in `coverage.json`, and what the HTML report renders a
+    /// diff from): hunks with both sides' line numbers, each line's kind and text and the UTF-16
+    /// ranges of its changed words, and each hunk's place. `<`, `>` and `&` are escaped, so the
+    /// same text can sit inside a `<script>` element.
+    func json(translationFile: String) -> String {
+        var out = "{\"from\": \(Self.string(from)), \"fromPath\": \(fromPath.map(Self.string) ?? "null"), "
+        out += "\"to\": \(Self.string(to)), \"path\": \(Self.string(path)), \"translationFile\": \(Self.string(translationFile)), "
+        out += "\"added\": \(diff.added), \"removed\": \(diff.removed), \"hunks\": ["
+        for (index, (hunk, place)) in zip(diff.hunks, places).enumerated() {
+            if index > 0 { out += ", " }
+            out += "{\"oldStart\": \(hunk.oldStart), \"oldLines\": \(hunk.oldCount), \"newStart\": \(hunk.newStart), "
+            out += "\"newLines\": \(hunk.newCount), \"section\": {\"english\": \(Self.string(place.english)), "
+            out += "\"translation\": \(Self.string(place.translation)), \"translationLine\": \(place.translationLine), "
+            out += "\"exact\": \(place.isExact)}, \"lines\": ["
+            for (position, line) in hunk.lines.enumerated() {
+                if position > 0 { out += ", " }
+                let kind = switch line.kind {
+                case .context: "context"
+                case .removed: "removed"
+                case .added: "added"
+                }
+                out += "{\"kind\": \"\(kind)\", \"old\": \(line.oldNumber.map(String.init) ?? "null"), "
+                out += "\"new\": \(line.newNumber.map(String.init) ?? "null"), \"text\": \(Self.string(line.text)), \"words\": ["
+                out += line.words.map { "[\($0.lowerBound), \($0.upperBound)]" }.joined(separator: ", ") + "]}"
+            }
+            out += "]}"
+        }
+        return out + "]}"
+    }
+
+    /// A JSON string literal that is also safe inside HTML's `<script>`.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
