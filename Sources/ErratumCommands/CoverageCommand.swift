@@ -39,6 +39,9 @@ public struct CoverageCommand: ParsableCommand {
             help: ArgumentHelp("Show what changed in English since the translation of this page (its slug) was made: the commits and the diff, each change placed in the translation.", valueName: "slug"))
     var diffSlug: String?
 
+    @Flag(name: .customLong("no-diffs"), help: "Leave each outdated page's English diff out of the JSON and HTML reports (smaller, and faster to make).")
+    var noDiffs = false
+
     @Flag(name: .customLong("no-color"), help: "Never colour --diff (it is coloured when standard output is a terminal and NO_COLOR is not set).")
     var noColor = false
 
@@ -65,13 +68,18 @@ public struct CoverageCommand: ParsableCommand {
             if let note = content.note { DiagnosticPrinter.printLine(note, toStandardError: true) }
             let templates = try TemplateFiles(overrides: inputs.templateOverrides)
             report = try CoverageReport.survey(contentRoots: content.roots, templates: templates,
-                                               locales: locales, sectionDepth: sectionDepth, changes: format == .text ? .none : .all)
+                                               locales: locales, sectionDepth: sectionDepth, changes: format == .text || noDiffs ? .none : .all)
             let reportFolder = output.map { ($0 as NSString).deletingLastPathComponent } ?? "."
             let links = CoverageLinks.sourceFiles(reportFolder: reportFolder.isEmpty ? "." : reportFolder)
             switch format {
             case .text: text = CoverageText.render(report, limit: limit)
             case .json: text = try report.json(templates: TemplateLibrary(files: templates), links: links)
-            case .html: text = try report.html(templates: TemplateLibrary(files: templates), links: links)
+            case .html:
+                // Written to a file, the diffs go in a folder beside it, loaded when opened
+                // (to a device or a pipe, they stay inside).
+                let folder = output.flatMap { ReportFile.isFile($0) ? (($0 as NSString).lastPathComponent as NSString).deletingPathExtension + "-changes" : nil }
+                text = try report.html(templates: TemplateLibrary(files: templates), links: links, changesFolder: folder)
+                if let output, let folder { try Self.writeChanges(report.changeScripts(), folder: folder, beside: output) }
             }
         } catch {
             DiagnosticPrinter.print(error.diagnostics)
@@ -92,6 +100,27 @@ public struct CoverageCommand: ParsableCommand {
 }
 
 extension CoverageCommand {
+    /// The HTML report's changes folder, replaced whole: `report-changes/` beside `report.html`.
+    ///
+    /// - Throws: `DiagnosticError` (`output-io`) when it cannot be written.
+    static func writeChanges(_ scripts: [(name: String, text: String)], folder: String, beside report: String) throws(DiagnosticError) {
+        let parent = (report as NSString).deletingLastPathComponent
+        let path = parent.isEmpty ? folder : parent + "/" + folder
+        let fresh = path + ".new-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try? FileManager.default.removeItem(atPath: fresh)
+            try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+            for script in scripts {
+                try Data(script.text.utf8).write(to: URL(fileURLWithPath: fresh + "/" + script.name))
+            }
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: fresh, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: fresh)
+            throw DiagnosticError(.outputIO, "cannot write the report's changes to '\(path)': \(error.localizedDescription)")
+        }
+    }
+
     /// `--diff`: the English changes of one page's translations.
     func runDiff(_ slug: String) throws {
         let report: CoverageReport
@@ -143,6 +172,14 @@ extension CoverageCommand {
 
 /// Where `--output` writes a report.
 enum ReportFile {
+    /// Whether `path` is a regular file, or a link to one, or nothing yet: what a report
+    /// replaces rather than writes into.
+    static func isFile(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return true }
+        return status.st_mode & S_IFMT == S_IFREG || status.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// Writes `data` to `path`: a regular file is replaced atomically (a reader never sees
     /// half a report); anything else that exists — `/dev/null`, a FIFO, a terminal — is
     /// opened and written to, never replaced, which as root would destroy a device node.

@@ -1,3 +1,4 @@
+import ErratumCore
 import Foundation
 import Testing
 
@@ -50,13 +51,32 @@ struct CoverageBrowserTests {
                                                         "--format", "html", "--output", report], in: folder)
         #expect(run.status == 0, "\(run.output)")
 
+        #expect(FileManager.default.fileExists(atPath: folder + "/report/index-changes/fr-0.js"), "the diffs beside the report")
+        // The same report with the changes inside it, as written to a pipe.
+        let inline = folder + "/inline.html"
+        let survey = try CoverageReport.survey(contentRoots: [english + "/files", translated + "/files"], changes: .all)
+        try Self.write(try survey.html(templates: TemplateLibrary(overrides: ErrorPagesBuild.repoRoot + "/templates"),
+                                       links: .sourceFiles(reportFolder: folder)), to: inline)
+        #expect(try String(contentsOfFile: inline, encoding: .utf8).contains("<script type=\"application/json\">"))
+
         let browser = try ChromiumBrowser.launch()
         defer { browser.close() }
-        let page = try browser.openPage(URL(fileURLWithPath: report), width: 1280, height: 900)
+        for file in [inline, report] {
+            try Self.expand(file, in: browser, screenshot: file == report)
+        }
+    }
+
+    /// Opens a report, expands its one page's changes and checks what is drawn.
+    static func expand(_ file: String, in browser: ChromiumBrowser, screenshot: Bool) throws {
+        let page = try browser.openPage(URL(fileURLWithPath: file), width: 1280, height: 900)
         defer { page.close() }
         #expect(try page.evaluate("document.querySelectorAll('details.changes').length", as: Int.self) == 1)
         #expect(try page.evaluate("document.querySelectorAll('table.diff').length", as: Int.self) == 0, "nothing drawn before it is opened")
+        // The view chosen last is remembered (the other report, opened before, chose it).
+        let remembered = try page.evaluate("localStorage.getItem('erratum-diff-view') || 'unified'", as: String.self)
         _ = try page.evaluate("document.querySelector('details.changes > summary').click()")
+        try page.waitFor("document.querySelector('table.diff.\(remembered) mark') !== null")
+        _ = try page.evaluate("document.querySelector('.diff-views button[data-view=unified]').click()")
         try page.waitFor("document.querySelector('table.diff.unified mark') !== null")
         let marked = try page.evaluate("Array.from(document.querySelectorAll('table.diff mark')).map(m => m.textContent).join('|')",
                                        as: String.self)
@@ -74,11 +94,12 @@ struct CoverageBrowserTests {
             Array.from(document.querySelectorAll('table.diff.split tr.change')).map(r => r.querySelectorAll('mark').length).join(',')
             """, as: String.self)
         #expect(facing == "4,0", "the reworded line faces its new form (two marks a side), the new line faces nothing: \(facing)")
+        #expect(page.consoleErrors.isEmpty, "\(page.consoleErrors)")
+        guard screenshot else { return }
         let folderForShots = SiteBrowserTests.screenshotFolder
         try FileManager.default.createDirectory(atPath: folderForShots, withIntermediateDirectories: true)
         let shot = folderForShots + "/coverage-diff-split.png"
         try page.screenshot(to: shot)
         #expect((FileManager.default.contents(atPath: shot)?.count ?? 0) > 10_000, "\(shot)")
-        #expect(page.consoleErrors.isEmpty, "\(page.consoleErrors)")
     }
 }

@@ -132,6 +132,8 @@ struct CoverageContext: Sendable, TemplateFields {
         let changesSummary: String
         /// An id for the page's diff, unique in the report.
         let changesID: String
+        /// The script of the changes folder that holds them (`CoverageReport.changeScripts`).
+        let changesChunk: String
         let last: Bool
         static let fields: Fields = [
             "rank": \Self.rank,
@@ -167,6 +169,7 @@ struct CoverageContext: Sendable, TemplateFields {
             "changesUnavailable": \Self.changesUnavailable,
             "changesSummary": \Self.changesSummary,
             "changesID": \Self.changesID,
+            "changesChunk": \Self.changesChunk,
             "last": \Self.last,
         ]
     }
@@ -256,8 +259,11 @@ struct CoverageContext: Sendable, TemplateFields {
     let locales: [Locale]
     let strings: [Strings]
     let hasStrings: Bool
+    /// Where the HTML report's changes are, relative to it; nil when each page carries its own.
+    let changesFolder: String?
 
-    init(_ report: CoverageReport, links style: CoverageLinks) {
+    init(_ report: CoverageReport, links style: CoverageLinks, changesFolder: String? = nil) {
+        self.changesFolder = changesFolder
         let links = style.maker()
         version = CoverageReport.version
         reference = ContentLocale.english.tag
@@ -377,7 +383,8 @@ struct CoverageContext: Sendable, TemplateFields {
                 let places = changes.diff.hunks.count
                 return "English changes: \(places) place\(places == 1 ? "" : "s"), +\(changes.diff.added) −\(changes.diff.removed) lines"
             } ?? "",
-            changesID: "changes-\(page.translation.locale.tag)-\(page.rank)",
+            changesID: CoverageReport.changesID(of: page),
+            changesChunk: CoverageReport.changesChunk(of: page),
             last: last)
     }
 
@@ -394,5 +401,6 @@ struct CoverageContext: Sendable, TemplateFields {
         "locales": \Self.locales,
         "strings": \Self.strings,
         "hasStrings": \Self.hasStrings,
+        "changesFolder": \Self.changesFolder,
     ]
 }

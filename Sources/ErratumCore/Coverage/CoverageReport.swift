@@ -91,11 +91,46 @@ public struct CoverageReport: Sendable {
         try templates.render("coverage/coverage.json", CoverageContext(self, links: links))
     }
 
-    /// The report as one self-contained HTML page: inline style and script, no network.
+    /// The report as one HTML page: inline style and script, no network. Without
+    /// `changesFolder` it carries every page's English changes itself; with it, they are in
+    /// that folder (relative to the page: `changeScripts()`), loaded when a page's are opened,
+    /// so that a report of thousands of diffs loads as fast as one without.
     ///
     /// - Throws: `DiagnosticError` (`template`) when `coverage/index.html.mustache` is missing.
-    public func html(templates: TemplateLibrary, links: CoverageLinks) throws(DiagnosticError) -> String {
-        try templates.render("coverage/index.html", CoverageContext(self, links: links))
+    public func html(templates: TemplateLibrary, links: CoverageLinks, changesFolder: String? = nil) throws(DiagnosticError) -> String {
+        try templates.render("coverage/index.html", CoverageContext(self, links: links, changesFolder: changesFolder))
+    }
+
+    /// How many pages' changes one script of the changes folder holds.
+    static let changesPerScript = 100
+
+    /// The scripts of the changes folder (`<locale>-<n>.js`), each holding the English changes
+    /// of up to `changesPerScript` pages of one locale, by rank.
+    public func changeScripts() -> [(name: String, text: String)] {
+        var scripts: [(name: String, text: String)] = []
+        for locale in locales {
+            let withChanges = locale.pages.filter { $0.changes != nil }
+            for chunk in Dictionary(grouping: withChanges, by: Self.changesChunk(of:)).sorted(by: { $0.value[0].rank < $1.value[0].rank }) {
+                var text = "(window.erratumChanges = window.erratumChanges || {})[\(SourceChanges.string(chunk.key))] = {\n"
+                for (index, page) in chunk.value.enumerated() {
+                    guard let changes = page.changes else { continue }
+                    text += (index == 0 ? "" : ",\n") + SourceChanges.string(Self.changesID(of: page)) + ": "
+                        + changes.json(translationFile: ChangesText.localPath(of: page.translation))
+                }
+                scripts.append((chunk.key + ".js", text + "\n};\n"))
+            }
+        }
+        return scripts
+    }
+
+    /// A page's changes' id in the report: `changes-fr-12`.
+    static func changesID(of page: TranslatedPage) -> String {
+        "changes-\(page.translation.locale.tag)-\(page.rank)"
+    }
+
+    /// The script of the changes folder holding a page's changes: `fr-0` for ranks 1–100.
+    static func changesChunk(of page: TranslatedPage) -> String {
+        "\(page.translation.locale.tag.lowercased())-\((page.rank - 1) / changesPerScript)"
     }
 
     /// `coverage.json` and `coverage/index.html` for a build, linking the offline site's pages.
@@ -111,7 +146,9 @@ public struct CoverageReport: Sendable {
     /// megabytes, so the JSON is written and let go before the HTML is made.
     func files(templates: TemplateLibrary, emit: ([OutputFile]) throws(DiagnosticError) -> Void) throws(DiagnosticError) {
         try emit([OutputFile(path: "coverage.json", text: try json(templates: templates, links: .site(reportFolder: "")))])
-        try emit([OutputFile(path: "coverage/index.html", text: try html(templates: templates, links: .site(reportFolder: "coverage")))])
+        try emit(changeScripts().map { OutputFile(path: "coverage/changes/" + $0.name, text: $0.text) })
+        try emit([OutputFile(path: "coverage/index.html", text: try html(templates: templates, links: .site(reportFolder: "coverage"),
+                                                                     changesFolder: "changes"))])
     }
 
     /// The section of a slug: its first `depth` folders.

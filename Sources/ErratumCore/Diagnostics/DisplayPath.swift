@@ -13,8 +13,10 @@ public enum DisplayPath {
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
-    /// `path` relative to the current folder, whose symbolic links are resolved first.
+    /// `path` relative to the current folder, whose symbolic links are resolved first; a path
+    /// that is relative already is one to the current folder, and stays as it is.
     public static func relativeToCurrentFolder(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
         let current = FileManager.default.currentDirectoryPath
         let resolved = realpath(current, nil).map { pointer in
             defer { free(pointer) }
