@@ -229,8 +229,8 @@ struct MarkUpdatedTests {
         // CRLF line ends, an existing l10n block.
         let original = try String(contentsOfFile: handbook, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
         try Data(original.utf8).write(to: URL(fileURLWithPath: handbook))
-        // No l10n block at all.
-        let withoutBlock = CoverageDocs.page("Autre", slug: "Web/Other", body: "A\n")
+        // No l10n block at all, CRLF too.
+        let withoutBlock = CoverageDocs.page("Autre", slug: "Web/Other", body: "A\n").replacingOccurrences(of: "\n", with: "\r\n")
         try Data(withoutBlock.utf8).write(to: URL(fileURLWithPath: other))
 
         let marked = try MarkUpdated.run(files: [handbook, other], contentRoots: roots, historyCeiling: [folder])
@@ -239,7 +239,7 @@ struct MarkUpdatedTests {
         let from = try #require(setup.commits["add"])
         #expect(try String(contentsOfFile: handbook, encoding: .utf8) == original.replacingOccurrences(of: from, with: newest))
         #expect(try String(contentsOfFile: other, encoding: .utf8)
-                == withoutBlock.replacingOccurrences(of: "slug: Web/Other\n", with: "slug: Web/Other\nl10n:\n  sourceCommit: \(newest)\n"))
+                == withoutBlock.replacingOccurrences(of: "slug: Web/Other\r\n", with: "slug: Web/Other\r\nl10n:\r\n  sourceCommit: \(newest)\r\n"))
         let report = CoverageReport(catalog: Catalog(try ContentLoader(roots: roots).load().0),
                                     history: ContentHistory.read(roots: roots, ceiling: [folder]))
         #expect(try CoverageDocs.page(report, "fr", "Web/Handbook").freshness == .upToDate)
