@@ -88,6 +88,16 @@ struct TextDiffTests {
         #expect(accented[1].words == [7..<15], "« is one UTF-16 unit, and so is each letter here")
     }
 
+    @Test("a rewrite beyond the matching limit is the old lines out and the new in, around what both share")
+    func largeRewrite() {
+        let old = (["same start"] + (0..<2000).map { "old \($0)" } + ["same end"]).joined(separator: "\n")
+        let newLines = ["same start"] + (0..<2000).map { "new \($0)" } + ["same end"]
+        let diff = TextDiff(old: old, new: newLines.joined(separator: "\n"))
+        #expect(diff.removed == 2000 && diff.added == 2000 && diff.hunks.count == 1)
+        #expect(diff.hunks[0].lines.first?.text == "same start" && diff.hunks[0].lines.last?.text == "same end")
+        #expect(Self.apply(diff, to: old) == newLines)
+    }
+
     @Test("random edits: the hunks always rebuild the new text")
     func rebuilds() {
         var generator = SystemRandomNumberGenerator()

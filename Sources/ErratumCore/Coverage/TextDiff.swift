@@ -63,14 +63,7 @@ public struct TextDiff: Sendable, Hashable {
         let oldLines = Self.lines(of: old), newLines = Self.lines(of: new)
         // Each line of the old and new text, in the order a unified diff shows them.
         var script: [(kind: Line.Kind, old: Int?, new: Int?)] = []
-        let difference = newLines.difference(from: oldLines)
-        var removedOffsets = Set<Int>(), insertedOffsets = Set<Int>()
-        for change in difference {
-            switch change {
-            case let .remove(offset, _, _): removedOffsets.insert(offset)
-            case let .insert(offset, _, _): insertedOffsets.insert(offset)
-            }
-        }
+        let (removedOffsets, insertedOffsets) = Self.changes(from: oldLines, to: newLines)
         var oldIndex = 0, newIndex = 0
         while oldIndex < oldLines.count || newIndex < newLines.count {
             if oldIndex < oldLines.count, removedOffsets.contains(oldIndex) {
@@ -147,6 +140,36 @@ public struct TextDiff: Sendable, Hashable {
         self.hunks = hunks
     }
 
+    /// Above this many lines between the shared start and end of two texts (both sides
+    /// together), lines are not matched up: Myers' algorithm keeps a trace that grows with the
+    /// square of the differences (tens of megabytes here), and a rewrite that large reads best
+    /// as the old text out and the new one in.
+    static let matchingLimit = 3000
+
+    /// The offsets of the old lines removed and of the new lines inserted. The lines both
+    /// texts start and end with are set aside first, so that a small edit in a long file
+    /// compares only what lies between.
+    static func changes<Item: Equatable>(from old: [Item], to new: [Item]) -> (removed: Set<Int>, inserted: Set<Int>) {
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix, old[old.count - 1 - suffix] == new[new.count - 1 - suffix] {
+            suffix += 1
+        }
+        let oldMiddle = old[prefix..<(old.count - suffix)], newMiddle = new[prefix..<(new.count - suffix)]
+        guard oldMiddle.count + newMiddle.count <= matchingLimit else {
+            return (Set(oldMiddle.indices), Set(newMiddle.indices))
+        }
+        var removed = Set<Int>(), inserted = Set<Int>()
+        for change in Array(newMiddle).difference(from: Array(oldMiddle)) {
+            switch change {
+            case let .remove(offset, _, _): removed.insert(prefix + offset)
+            case let .insert(offset, _, _): inserted.insert(prefix + offset)
+            }
+        }
+        return (removed, inserted)
+    }
+
     /// The lines of a text, without their line ends (`\n` or `\r\n`, which Swift counts as
     /// one character); a final line end ends the last line rather than starting an empty one.
     static func lines(of text: String) -> [Substring] {
@@ -159,14 +182,7 @@ public struct TextDiff: Sendable, Hashable {
     /// share less than a third of their text, since then the whole line is the change.
     static func changedWords(_ old: Substring, _ new: Substring) -> ([Range<Int>], [Range<Int>])? {
         let oldTokens = tokens(of: old), newTokens = tokens(of: new)
-        let difference = newTokens.map(\.text).difference(from: oldTokens.map(\.text))
-        var removed = Set<Int>(), inserted = Set<Int>()
-        for change in difference {
-            switch change {
-            case let .remove(offset, _, _): removed.insert(offset)
-            case let .insert(offset, _, _): inserted.insert(offset)
-            }
-        }
+        let (removed, inserted) = changes(from: oldTokens.map(\.text), to: newTokens.map(\.text))
         let shared = oldTokens.indices.filter { !removed.contains($0) }.reduce(0) { $0 + oldTokens[$1].range.count }
         let longer = max(old.utf16.count, new.utf16.count)
         guard longer > 0, shared * 3 >= longer else { return nil }
