@@ -1,6 +1,27 @@
 // Erratum's offline site: search as you type, from an index shipped as a script (a fetch()
 // of JSON fails under file://). Without JavaScript the search box stays a link to the
 // plain index of every page.
+// A code block wider than its box scrolls: it takes the keyboard focus then, so that it can be
+// scrolled without a mouse (and only then, so that it adds no useless stop to the tab order).
+(function () {
+  "use strict";
+  function focusable() {
+    document.querySelectorAll("pre").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth) {
+        pre.tabIndex = 0;
+      } else {
+        pre.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusable();
+  var waiting = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(waiting);
+    waiting = setTimeout(focusable, 150);
+  });
+})();
+
 (function () {
   "use strict";
   var body = document.body;

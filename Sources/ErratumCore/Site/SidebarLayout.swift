@@ -5,7 +5,8 @@ import Foundation
 /// links relative to it, the page's own entry marked current and its `<details>` opened.
 ///
 /// The list items follow MDN's sidebar HTML: `<li class="section">` for section headings,
-/// `<details><summary>…</summary><ol>…</ol></details>` for folding groups.
+/// `<details><summary>…</summary><ol>…</ol></details>` for folding groups (a group that is
+/// a page keeps its link outside the summary, which is then the group's toggle alone).
 struct SidebarLayout: Sendable {
     struct Node: Sendable {
         enum Target: Sendable {
@@ -114,8 +115,16 @@ struct SidebarLayout: Sendable {
         }
         out += node.section ? "<li class=\"section\">" : "<li>"
         if let details = node.details {
-            out += (details == "open" || currentBelow || current) ? "<details open><summary>" : "<details><summary>"
-            out += inner + "</summary>"
+            let open = details == "open" || currentBelow || current ? " open" : ""
+            if case .none = node.target {
+                out += "<details\(open)><summary>" + inner + "</summary>"
+            } else {
+                // A group that is also a page: its link stays a link, beside the summary that
+                // opens and closes the group (a link inside a summary is one control inside
+                // another, which screen readers announce badly and keyboards reach poorly).
+                out += "<div class=\"group\">" + inner + "</div><details\(open)><summary><span class=\"visually-hidden\">"
+                    + HTMLText.escapeText(node.title) + "</span></summary>"
+            }
         } else {
             out += inner
         }

@@ -107,7 +107,9 @@ struct SiteIndex {
             let file = [locale.tag, "docs"] + entry.slug.split(separator: "/").map(String.init) + ["index.html"]
             html += "<dt class=\"landingPageList\"><a href=\"\(HTMLText.escapeAttribute(SitePaths.relative(from: folder, to: file)))\">"
                 + "\(HTMLText.escapeText(entry.title))</a></dt>"
-            if let summary = entry.summary { html += "<dd class=\"landingPageList\"><p>\(summary)</p></dd>" }
+            // Every term has its description, empty when the page has no summary: a term alone
+            // is not a group of a definition list.
+            html += "<dd class=\"landingPageList\">" + (entry.summary.map { "<p>\($0)</p>" } ?? "") + "</dd>"
         }
         return html + "</dl>"
     }

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Every kind of page Erratum writes, checked by axe-core in Chromium: no violation of impact
+/// serious or critical; the moderate and minor ones are printed (the README lists those that
+/// stay, with the reason).
+@Suite("Accessibility: axe-core over every kind of page", .serialized)
+struct AccessibilityTests {
+    /// Runs axe over `url` (in dark mode too when asked) and returns what it finds, each
+    /// violation prefixed with the page's name.
+    static func check(_ url: URL, name: String, in browser: ChromiumBrowser, darkMode: Bool = false,
+                      prepare: String? = nil) throws -> [(page: String, violation: Axe.Violation)] {
+        let page = try browser.openPage(url, width: 1280, height: 900, darkMode: darkMode)
+        defer { page.close() }
+        if let prepare { _ = try page.evaluate(prepare) }
+        let found = try Axe.violations(in: page).map { (name + (darkMode ? " (dark)" : ""), $0) }
+        for (page, violation) in found { print("axe: \(page): \(violation)") }
+        return found
+    }
+
+    static func expectNoSerious(_ found: [(page: String, violation: Axe.Violation)], sourceLocation: SourceLocation = #_sourceLocation) {
+        let serious = found.filter(\.violation.isSerious).map { "\($0.page): \($0.violation)" }
+        #expect(serious.isEmpty, "\(serious.joined(separator: "\n"))", sourceLocation: sourceLocation)
+    }
+
+    @Test("the error pages, in each language, light and dark")
+    func errorPages() throws {
+        let build = try ErrorPagesBuild(codes: [404, 503])
+        defer { build.remove() }
+        let browser = try ChromiumBrowser.launch()
+        defer { browser.close() }
+        var found: [(page: String, violation: Axe.Violation)] = []
+        for language in ["en", "fr", "de"] {
+            for dark in [false, true] {
+                found += try Self.check(URL(fileURLWithPath: build.output + "/errors/\(language)/404.html"), name: "errors/\(language)/404",
+                                        in: browser, darkMode: dark)
+            }
+        }
+        Self.expectNoSerious(found)
+    }
+
+    @Test("the built-in site: home pages, a doc page in each language, a section page, the search page, a redirect stub, the coverage report")
+    func builtInSite() throws {
+        let site = try BuiltSite()
+        let browser = try ChromiumBrowser.launch()
+        defer { browser.close() }
+        var found: [(page: String, violation: Axe.Violation)] = []
+        var pages = ["index.html", "en-US/index.html", "fr/index.html", "en-US/docs/Web/HTTP/Reference/Status/index.html",
+                     "en-US/docs/Web/HTTP/index.html", "en-US/search/index.html", "de/search/index.html"]
+        pages += ["en-US", "fr", "de"].map { "\($0)/docs/Web/HTTP/Reference/Status/507/index.html" }
+        for page in pages {
+            found += try Self.check(site.page(page), name: page, in: browser)
+        }
+        found += try Self.check(site.page("de/docs/Web/HTTP/Reference/Status/507/index.html"), name: "de 507", in: browser, darkMode: true)
+        // A redirect stub, its refresh taken out so that it stays to be checked (its delay is 0).
+        let stub = try String(contentsOf: site.page("en-US/docs/Web/HTTP/Status/507/index.html"), encoding: .utf8)
+        #expect(stub.contains("http-equiv=\"refresh\" content=\"0;"))
+        let still = site.output + "/stub-checked.html"
+        try Data(stub.replacingOccurrences(of: "http-equiv=\"refresh\"", with: "data-refresh=\"\"").utf8).write(to: URL(fileURLWithPath: still))
+        found += try Self.check(URL(fileURLWithPath: still), name: "redirect stub", in: browser)
+        found += try Self.check(URL(fileURLWithPath: site.output + "/coverage/index.html"), name: "coverage report", in: browser)
+        Self.expectNoSerious(found)
+    }
+
+    @Test("MDN's HTTP section with its full sidebar, in en-US, fr and de")
+    func corpusSite() throws {
+        let site = try BuiltSite.corpusHTTPSection()
+        let browser = try ChromiumBrowser.launch()
+        defer { browser.close() }
+        var found: [(page: String, violation: Axe.Violation)] = []
+        for locale in ["en-US", "fr", "de"] {
+            found += try Self.check(site.page("\(locale)/docs/Web/HTTP/Reference/Status/404/index.html"), name: "\(locale) 404", in: browser)
+        }
+        found += try Self.check(site.page("de/docs/Web/HTTP/Reference/Headers/index.html"), name: "de Headers", in: browser)
+        Self.expectNoSerious(found)
+    }
+}
