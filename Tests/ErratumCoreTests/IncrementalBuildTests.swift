@@ -305,7 +305,7 @@ struct IncrementalBuildTests {
     @Test("every field of a page's context changes its fingerprint")
     func contextFingerprint() throws {
         let words = SitePageContext.Words(languages: "a", onThisPage: "b", breadcrumbs: "c", sidebar: "d", license: "e", source: "f",
-                                          home: "g", search: "h", searchPlaceholder: "i", searchNone: "j", moved: "k")
+                                          home: "g", search: "h", searchPlaceholder: "i", searchNone: "j", moved: "k", skipToContent: "l")
         let chrome = SitePageContext.Chrome(root: "../", stylesheet: "s", script: "j", searchIndex: "x", searchHref: "y", homeHref: "z")
         func digest(_ context: SitePageContext) -> Digest {
             var hasher = StableHasher()

@@ -73,5 +73,27 @@ struct AccessibilityTests {
         }
         found += try Self.check(site.page("de/docs/Web/HTTP/Reference/Headers/index.html"), name: "de Headers", in: browser)
         Self.expectNoSerious(found)
+
+        // The sidebar's groups from the keyboard: Tab to a closed group's toggle, Enter opens
+        // it, Enter again closes it; no link sits inside a summary.
+        let page = try browser.openPage(site.page("de/docs/Web/HTTP/Reference/Status/404/index.html"))
+        defer { page.close() }
+        #expect(try page.evaluate("document.querySelectorAll('summary a, summary button, summary input').length", as: Int.self) == 0)
+        var reached = false
+        for _ in 0..<300 {
+            try page.press("Tab")
+            if try page.evaluate("document.activeElement.tagName === 'SUMMARY' && !document.activeElement.parentElement.open", as: Bool.self) {
+                reached = true
+                break
+            }
+        }
+        #expect(reached, "a closed group's toggle is in the tab order")
+        guard reached else { return }
+        let group = try page.evaluate("document.activeElement.parentElement.previousElementSibling?.textContent ?? ''", as: String.self)
+        try page.press("Enter")
+        #expect(try page.evaluate("document.activeElement.parentElement.open", as: Bool.self), "Enter opens \(group)")
+        #expect(try page.evaluate("document.activeElement.parentElement.querySelector('ol a').getClientRects().length > 0", as: Bool.self))
+        try page.press("Enter")
+        #expect(try page.evaluate("!document.activeElement.parentElement.open", as: Bool.self), "Enter closes \(group)")
     }
 }

@@ -98,6 +98,24 @@ final class ChromiumPage: Sendable {
         try send("Input.insertText", ["text": text])
     }
 
+    /// Presses and releases a key as a keyboard would (`Tab`, `Enter`, `Escape`, `ArrowDown`,
+    /// `ArrowUp`, a letter), with Shift when asked: the browser moves the focus, follows a
+    /// focused link, opens a focused summary, and the page's key handlers run.
+    func press(_ key: String, shift: Bool = false) throws {
+        let codes: [String: (code: String, keyCode: Int, text: String?)] = [
+            "Tab": ("Tab", 9, nil), "Enter": ("Enter", 13, "\r"), "Escape": ("Escape", 27, nil), " ": ("Space", 32, " "),
+            "ArrowDown": ("ArrowDown", 40, nil), "ArrowUp": ("ArrowUp", 38, nil),
+        ]
+        let known = codes[key] ?? ("Key" + key.uppercased(), Int(key.uppercased().unicodeScalars.first?.value ?? 0), key)
+        var down: [String: Any] = ["type": known.text == nil ? "rawKeyDown" : "keyDown", "key": key, "code": known.code,
+                                   "windowsVirtualKeyCode": known.keyCode, "nativeVirtualKeyCode": known.keyCode,
+                                   "modifiers": shift ? 8 : 0]
+        if let text = known.text { down["text"] = text }
+        try send("Input.dispatchKeyEvent", down)
+        try send("Input.dispatchKeyEvent", ["type": "keyUp", "key": key, "code": known.code, "windowsVirtualKeyCode": known.keyCode,
+                                            "nativeVirtualKeyCode": known.keyCode, "modifiers": shift ? 8 : 0])
+    }
+
     /// Polls `expression` every 50 ms until it is `true` (a boolean, not merely truthy).
     ///
     /// A script error or a document being replaced only means "not yet".

@@ -116,6 +116,26 @@
     } else if (event.key === "Escape") {
       input.value = "";
       show("");
+    } else if (event.key === "ArrowDown") {
+      var top = results.querySelector("a");
+      if (top) { event.preventDefault(); top.focus(); }
+    }
+  });
+  // In the results: the arrow keys move from one to the next (up from the first goes back to
+  // the box), Enter opens one (a link's own), Escape closes them and returns to the box.
+  results.addEventListener("keydown", function (event) {
+    var links = Array.prototype.slice.call(results.querySelectorAll("a"));
+    var at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at >= 0) {
+      event.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus(); else links[at - 1].focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      results.hidden = true;
+      input.focus();
     }
   });
   // For a console or a benchmark: erratum.search("words") returns the entries it would list.

@@ -153,7 +153,8 @@ public struct Site: Sendable {
             search: word("search", "Search", language: language),
             searchPlaceholder: word("search-placeholder", "Search the docs", language: language),
             searchNone: word("search-none", "No page matches.", language: language),
-            moved: word("moved", "This page has moved to", language: language)
+            moved: word("moved", "This page has moved to", language: language),
+            skipToContent: word("skip-to-content", "Skip to the content", language: language)
         )
     }
 
@@ -308,12 +309,13 @@ struct SitePageContext: Sendable, TemplateFields {
         let searchPlaceholder: String
         let searchNone: String
         let moved: String
+        let skipToContent: String
 
         static let fields: Fields = [
             "languages": \Self.languages, "onThisPage": \Self.onThisPage, "breadcrumbs": \Self.breadcrumbs,
             "sidebar": \Self.sidebar, "license": \Self.license, "source": \Self.source, "home": \Self.home,
             "search": \Self.search, "searchPlaceholder": \Self.searchPlaceholder, "searchNone": \Self.searchNone,
-            "moved": \Self.moved,
+            "moved": \Self.moved, "skipToContent": \Self.skipToContent,
         ]
     }
 
