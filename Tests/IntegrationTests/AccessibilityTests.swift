@@ -18,6 +18,37 @@ struct AccessibilityTests {
         return found
     }
 
+    /// What a page's structure lacks: not exactly one `h1`, a heading level skipped, a landmark
+    /// missing (site pages: `header`, a named `nav`, `main`, `footer`), a table without header
+    /// cells, an image without `alt`, an element in another language without `lang`.
+    static let structure = """
+        (() => {
+          const problems = [];
+          const h1 = document.querySelectorAll('h1').length;
+          if (h1 !== 1) problems.push(h1 + ' h1');
+          let level = 1;
+          for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+            const next = Number(h.tagName[1]);
+            if (next > level + 1) problems.push('h' + level + ' then ' + h.tagName.toLowerCase() + ' (' + h.textContent.trim().slice(0, 30) + ')');
+            level = next;
+          }
+          if (!document.querySelector('main')) problems.push('no main');
+          if (document.body.dataset.root !== undefined) {
+            for (const tag of ['header', 'footer']) if (!document.querySelector(tag)) problems.push('no ' + tag);
+            for (const nav of document.querySelectorAll('nav')) if (!nav.getAttribute('aria-label')) problems.push('a nav without a name');
+          }
+          for (const table of document.querySelectorAll('main table')) if (!table.querySelector('th')) problems.push('a table without th');
+          for (const img of document.querySelectorAll('img')) if (!img.hasAttribute('alt')) problems.push('an img without alt: ' + img.src);
+          return JSON.stringify(problems);
+        })()
+        """
+
+    static func structureProblems(_ url: URL, in browser: ChromiumBrowser) throws -> [String] {
+        let page = try browser.openPage(url)
+        defer { page.close() }
+        return try JSONDecoder().decode([String].self, from: Data(try page.evaluate(structure, as: String.self).utf8))
+    }
+
     static func expectNoSerious(_ found: [(page: String, violation: Axe.Violation)], sourceLocation: SourceLocation = #_sourceLocation) {
         let serious = found.filter(\.violation.isSerious).map { "\($0.page): \($0.violation)" }
         #expect(serious.isEmpty, "\(serious.joined(separator: "\n"))", sourceLocation: sourceLocation)
@@ -60,6 +91,15 @@ struct AccessibilityTests {
         found += try Self.check(URL(fileURLWithPath: still), name: "redirect stub", in: browser)
         found += try Self.check(URL(fileURLWithPath: site.output + "/coverage/index.html"), name: "coverage report", in: browser)
         Self.expectNoSerious(found)
+        var structure: [String] = []
+        for page in pages {
+            structure += try Self.structureProblems(site.page(page), in: browser).map { "\(page): \($0)" }
+        }
+        structure += try Self.structureProblems(URL(fileURLWithPath: site.output + "/coverage/index.html"), in: browser).map { "coverage: \($0)" }
+        #expect(structure.isEmpty, "\(structure)")
+        // The French seed's English phrase keeps its language.
+        let french = try String(contentsOf: site.page("fr/docs/Web/HTTP/Reference/Status/507/index.html"), encoding: .utf8)
+        #expect(french.contains("<i lang=\"en\">Web Distributed Authoring and Versioning</i>"))
     }
 
     @Test("MDN's HTTP section with its full sidebar, in en-US, fr and de")
@@ -73,6 +113,11 @@ struct AccessibilityTests {
         }
         found += try Self.check(site.page("de/docs/Web/HTTP/Reference/Headers/index.html"), name: "de Headers", in: browser)
         Self.expectNoSerious(found)
+        var structure: [String] = []
+        for page in ["en-US", "fr", "de"].map({ "\($0)/docs/Web/HTTP/Reference/Status/404/index.html" }) + ["de/docs/Web/HTTP/Reference/Headers/index.html"] {
+            structure += try Self.structureProblems(site.page(page), in: browser).map { "\(page): \($0)" }
+        }
+        #expect(structure.isEmpty, "\(structure)")
 
         // The sidebar's groups from the keyboard: Tab to a closed group's toggle, Enter opens
         // it, Enter again closes it; no link sits inside a summary.

@@ -95,6 +95,9 @@ struct CoverageBrowserTests {
             """, as: String.self)
         #expect(facing == "4,0", "the reworded line faces its new form (two marks a side), the new line faces nothing: \(facing)")
         #expect(page.consoleErrors.isEmpty, "\(page.consoleErrors)")
+        // The report with a diff drawn, side by side, for axe-core too.
+        let serious = try Axe.violations(in: page).filter(\.isSerious)
+        #expect(serious.isEmpty, "\(serious)")
         guard screenshot else {
             // Closed, the changes' row hides; opened again, it shows, drawn once.
             _ = try page.evaluate("document.querySelector('details.changes > summary').click()")
