@@ -118,6 +118,10 @@ struct AccessibilityTests {
             structure += try Self.structureProblems(site.page(page), in: browser).map { "\(page): \($0)" }
         }
         #expect(structure.isEmpty, "\(structure)")
+        // A French page's sidebar entry that is an English page's title says it is English.
+        let french = try String(contentsOf: site.page("fr/docs/Web/HTTP/Reference/Status/404/index.html"), encoding: .utf8)
+        let sidebar = french.components(separatedBy: "<nav class=\"sidebar\"").dropFirst().first?.components(separatedBy: "</nav>").first ?? ""
+        #expect(sidebar.contains("class=\"only-in-en-us\" lang=\"en-US\""))
 
         // The sidebar's groups from the keyboard: Tab to a closed group's toggle, Enter opens
         // it, Enter again closes it; no link sits inside a summary.

@@ -21,6 +21,9 @@ struct SidebarLayout: Sendable {
         var details: String?
         var target: Target
         var children: [Node]
+        /// Whether the title is an English page's own, shown on a page of another language
+        /// (its link then says `lang="en-US"`, for screen readers to read it as English).
+        var isEnglishTitle = false
     }
 
     let nodes: [Node]
@@ -62,12 +65,14 @@ struct SidebarLayout: Sendable {
                 children += bySlug.values.map { child -> Node in
                     let (resolved, found) = target("/\(locale.tag)/docs/\(child.slug)")
                     return Node(title: found.map(title(of:)) ?? title(of: child), code: entry.code, section: false,
-                                details: nil, target: resolved, children: [])
+                                details: nil, target: resolved, children: [],
+                                isEnglishTitle: locale != .english && (found ?? child).locale == .english)
                 }.sorted { $0.title.localizedStandardCompare($1.title) == .orderedAscending }
             }
             // A listSubPages entry's `code` sets its pages in <code>, not its own title.
             return Node(title: name, code: isList(entry) ? false : entry.code, section: entry.kind == .section,
-                        details: entry.details, target: resolved, children: children)
+                        details: entry.details, target: resolved, children: children,
+                        isEnglishTitle: locale != .english && entry.title == nil && document?.locale == .english)
         }
         func isList(_ entry: SidebarDefinition.Entry) -> Bool {
             if case .listSubPages = entry.kind { true } else { false }
@@ -101,7 +106,8 @@ struct SidebarLayout: Sendable {
             current = document.id == page.id && fragment == nil
             let href = SitePaths.relative(from: folder, to: SitePaths.file(of: document)) + (fragment.map { "#" + $0 } ?? "")
             inner = "<a href=\"\(HTMLText.escapeAttribute(href))\""
-                + (onlyInEnglish ? " class=\"only-in-en-us\"" : "") + (current ? " aria-current=\"page\"" : "") + ">"
+                + (onlyInEnglish ? " class=\"only-in-en-us\"" : "") + (node.isEnglishTitle ? " lang=\"en-US\"" : "")
+                + (current ? " aria-current=\"page\"" : "") + ">"
                 + wrap(node) + "</a>"
         case let .live(url):
             inner = "<a href=\"\(HTMLText.escapeAttribute(url))\" class=\"external\">" + wrap(node) + "</a>"
