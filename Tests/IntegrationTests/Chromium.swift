@@ -73,12 +73,14 @@ final class ChromiumBrowser: Sendable {
         self.pipe = pipe
     }
 
-    /// Starts headless Chromium and waits until it answers on the pipe.
+    /// Starts headless Chromium and waits until it answers on the pipe: up to two minutes, since
+    /// several browser suites start theirs at once on two busy cores (30 s was once too short in
+    /// CI); one that never answers still fails.
     ///
     /// - Throws: `ChromiumError.notInstalled` when `executable` is missing (a test must fail
     ///   then, not skip), `.cannotStart`, or `.exited` / `.timedOut` when the browser does not
     ///   come up, with the end of what it printed.
-    static func launch(executable: String = defaultExecutable, timeout: Duration = .seconds(30)) throws -> ChromiumBrowser {
+    static func launch(executable: String = defaultExecutable, timeout: Duration = .seconds(120)) throws -> ChromiumBrowser {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ChromiumError.notInstalled(executable: executable)
         }
