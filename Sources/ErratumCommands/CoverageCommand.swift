@@ -86,20 +86,25 @@ public struct CoverageCommand: ParsableCommand {
             throw ExitCode.failure
         }
         DiagnosticPrinter.print(report.diagnostics)
-        if let output {
-            do {
-                try ReportFile.write(Data(text.utf8), to: output)
-            } catch {
-                DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
-                throw ExitCode.failure
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try emit(text)
     }
 }
 
 extension CoverageCommand {
+    /// Writes what the command made to `--output`, or to standard output.
+    func emit(_ text: String) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try ReportFile.write(Data(text.utf8), to: output)
+        } catch {
+            DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
+            throw ExitCode.failure
+        }
+    }
+
     /// The HTML report's changes folder, replaced whole: `report-changes/` beside `report.html`.
     ///
     /// - Throws: `DiagnosticError` (`output-io`) when it cannot be written.
@@ -141,16 +146,7 @@ extension CoverageCommand {
         let environment = ProcessInfo.processInfo.environment
         let color = !noColor && environment["NO_COLOR"].map(\.isEmpty) ?? true && isatty(STDOUT_FILENO) == 1
         let text = pages.map { ChangesText.render($0, color: color) }.joined(separator: "\n")
-        if let output {
-            do {
-                try ReportFile.write(Data(text.utf8), to: output)
-            } catch {
-                DiagnosticPrinter.printLine("error: cannot write '\(output)': \(error.localizedDescription) [output-io]", toStandardError: true)
-                throw ExitCode.failure
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try emit(text)
     }
 
     /// `--mark-updated`: every file set, or none.

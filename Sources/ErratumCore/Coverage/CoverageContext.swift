@@ -124,7 +124,10 @@ struct CoverageContext: Sendable, TemplateFields {
         let details: Bool
         let summary: String
         let sourceCommitShort: String
-        /// The English changes as JSON (`SourceChanges.json`), nil without them.
+        /// Whether the page has English changes to show.
+        let hasChanges: Bool
+        /// The English changes as JSON (`SourceChanges.json`): for the JSON report and an HTML
+        /// report that carries them itself; nil when the changes are in a folder beside it.
         let changes: String?
         /// Why an outdated or unknown page has none (a sentence), nil otherwise.
         let changesUnavailable: String?
@@ -165,6 +168,7 @@ struct CoverageContext: Sendable, TemplateFields {
             "details": \Self.details,
             "summary": \Self.summary,
             "sourceCommitShort": \Self.sourceCommitShort,
+            "hasChanges": \Self.hasChanges,
             "changes": \Self.changes,
             "changesUnavailable": \Self.changesUnavailable,
             "changesSummary": \Self.changesSummary,
@@ -275,7 +279,9 @@ struct CoverageContext: Sendable, TemplateFields {
         historyNote = report.historyUnavailable
         sectionDepth = report.sectionDepth
         locales = report.locales.enumerated().map { index, locale in
-            let pages = locale.pages.enumerated().map { Self.page($1, links: links, last: $0 == locale.pages.count - 1) }
+            let pages = locale.pages.enumerated().map {
+                Self.page($1, links: links, last: $0 == locale.pages.count - 1, changesInline: changesFolder == nil)
+            }
             // The same values, not rebuilt; their `last` flags are those of `pages` (HTML does not use them).
             let toUpdate = pages.filter(\.needsUpdate)
             return Locale(
@@ -343,7 +349,7 @@ struct CoverageContext: Sendable, TemplateFields {
             noSourceCommitNote: totals.noSourceCommit == 0 ? nil : "\(totals.noSourceCommit) without sourceCommit")
     }
 
-    static func page(_ page: TranslatedPage, links: LinkMaker, last: Bool) -> Page {
+    static func page(_ page: TranslatedPage, links: LinkMaker, last: Bool, changesInline: Bool = true) -> Page {
         var commits: [EnglishCommit] = []
         var unknownReason: String?
         if case let .outdated(found) = page.freshness { commits = found }
@@ -377,7 +383,8 @@ struct CoverageContext: Sendable, TemplateFields {
             },
             details: !summary.isEmpty, summary: summary.joined(separator: " · "),
             sourceCommitShort: page.translation.frontMatter.sourceCommit.map { String($0.prefix(10)) } ?? "",
-            changes: page.changes.map { $0.json(translationFile: ChangesText.localPath(of: page.translation)) },
+            hasChanges: page.changes != nil,
+            changes: changesInline ? page.changes.map { $0.json(translationFile: ChangesText.localPath(of: page.translation)) } : nil,
             changesUnavailable: page.changesUnavailable,
             changesSummary: page.changes.map { changes in
                 let places = changes.diff.hunks.count

@@ -218,8 +218,8 @@ enum SourceChangesReader {
 extension SourceChanges {
     /// The changes as JSON (`changes` in `coverage.json`, and what the HTML report renders a
     /// diff from): hunks with both sides' line numbers, each line's kind and text and the UTF-16
-    /// ranges of its changed words, and each hunk's place. `<`, `>` and `&` are escaped, so the
-    /// same text can sit inside a `<script>` element.
+    /// ranges of its changed words, and each hunk's place. `<` is escaped, so the same text
+    /// can sit inside a `<script>` element.
     func json(translationFile: String) -> String {
         var out = "{\"from\": \(Self.string(from)), \"fromPath\": \(fromPath.map(Self.string) ?? "null"), "
         out += "\"to\": \(Self.string(to)), \"path\": \(Self.string(path)), \"translationFile\": \(Self.string(translationFile)), "
@@ -248,28 +248,6 @@ extension SourceChanges {
 
     /// A JSON string literal that is also safe inside HTML's `<script>`.
     static func string(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        "\"" + JSONContentType().escapeText(text) + "\""
     }
 }
